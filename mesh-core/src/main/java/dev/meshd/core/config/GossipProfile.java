@@ -9,13 +9,14 @@ import java.util.Locale;
  * <p>scalecube's own defaults make the suspicion timeout grow with log2(N) from a 1 s ping
  * interval times a multiplier of 5, about 20 s at 10 nodes; operators expect a dead node to
  * leave the routing set faster than that. Both profiles keep a killed agent ALIVE for at most
- * about {@code pingInterval + pingTimeout} (it is SUSPECT after the first failed probe round)
- * and remove it after {@code suspicionMult * log2(N) * pingInterval}.
+ * about {@code pingInterval + pingTimeout} plus an indirect probe round (it is SUSPECT after the
+ * first failed probe) and declare it DEAD after a further {@code suspicionMult *
+ * ceil(log2(N + 1)) * pingInterval} (scalecube's {@code ClusterMath.suspicionTimeout}).
  */
 public enum GossipProfile {
   /**
-   * Loopback or one rack: 3 nodes reach SUSPECT within ~1 s and DEAD within ~6 s.
-   * Cheap in a local mesh where packets are never lost.
+   * Loopback or one rack: with 3 nodes a killed one is SUSPECT within ~1 s and DEAD within
+   * ~4 s (~10 s with 32 nodes). Cheap in a local mesh where packets are never lost.
    */
   LOCAL(
       // Probe every 500 ms: loopback RTT is microseconds; CPU cost is one small message.
@@ -24,7 +25,7 @@ public enum GossipProfile {
       Duration.ofMillis(300),
       // One indirect probe: a 3-node mesh has at most one other helper.
       1,
-      // suspicion timeout = 3 * log2(N) * pingInterval, ~2.4 s at 3 nodes.
+      // suspicion timeout = 3 * ceil(log2(N + 1)) * pingInterval: 3 s at 3 nodes.
       3,
       // Anti-entropy full sync every 5 s heals missed gossip quickly.
       Duration.ofSeconds(5),
@@ -37,8 +38,8 @@ public enum GossipProfile {
       // TCP connect timeout for the gossip transport.
       Duration.ofSeconds(1)),
   /**
-   * A data-center LAN: hundreds of nodes; SUSPECT within ~2 s, DEAD within ~(4 * log2(N)) s,
-   * about 16 s at 16 nodes and 28 s at 128.
+   * A data-center LAN: hundreds of nodes; SUSPECT within ~2 s, DEAD after a further
+   * 4 * ceil(log2(N + 1)) s: 8 s at 3 nodes, 20 s at 16, 32 s at 128.
    */
   LAN(
       // memberlist's LAN probe interval is 1 s; failures are seen within 1-2 probe rounds.
@@ -47,7 +48,7 @@ public enum GossipProfile {
       Duration.ofMillis(500),
       // Three indirect probes avoid false suspicion from one bad path.
       3,
-      // suspicion timeout = 4 * log2(N) * 1 s; memberlist uses 4 for LAN.
+      // suspicion timeout = 4 * ceil(log2(N + 1)) * 1 s; memberlist uses 4 for LAN.
       4,
       // Full state sync every 30 s (scalecube's default) bounds the cost on large fleets.
       Duration.ofSeconds(30),

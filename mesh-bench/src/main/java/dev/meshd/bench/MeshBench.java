@@ -1,0 +1,24 @@
+package dev.meshd.bench;
+
+import java.util.Arrays;
+
+/** {@code bin/mesh-bench gossip|footprint [args]}: runs one benchmark and prints its figures. */
+public final class MeshBench {
+
+  private MeshBench() {}
+
+  public static void main(String[] args) throws Exception {
+    String which = args.length == 0 ? "" : args[0];
+    String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+    switch (which) {
+      case "gossip" -> GossipPropagationBench.main(rest);
+      case "footprint" -> AgentFootprintBench.main(rest);
+      default -> {
+        System.err.println("usage: mesh-bench gossip [agents] [rounds] [local|lan]");
+        System.err.println("       mesh-bench footprint [runs] [idle-seconds]");
+        System.exit(2);
+      }
+    }
+    System.exit(0);
+  }
+}
