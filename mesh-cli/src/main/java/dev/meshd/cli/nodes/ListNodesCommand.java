@@ -1,0 +1,53 @@
+package dev.meshd.cli.nodes;
+
+import dev.meshd.cli.command.AgentCommand;
+import dev.meshd.cli.command.CliContext;
+import dev.meshd.cli.command.ExitCodes;
+import dev.meshd.cli.connect.AgentConnection;
+import dev.meshd.cli.output.Output;
+import dev.meshd.proto.v1.ListNodesRequest;
+import dev.meshd.proto.v1.MeshServiceGrpc;
+import dev.meshd.proto.v1.Node;
+import dev.meshd.proto.v1.NodeEvent;
+import dev.meshd.proto.v1.WatchNodesRequest;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mesh-cli list-nodes [--watch]}: MeshService.ListNodes, then optionally WatchNodes. */
+@Command(
+    name = "list-nodes",
+    mixinStandardHelpOptions = true,
+    description = "List every node the agent knows of, in every state, sorted by id.")
+public final class ListNodesCommand extends AgentCommand {
+
+  @Option(
+      names = "--watch",
+      description = "After listing, follow changes until the agent closes the stream (or Ctrl-C).")
+  private boolean watch;
+
+  @Override
+  protected int run(AgentConnection agent, Output output, CliContext context) {
+    // The contract says the agent sorts by id; sorting again keeps every format stable even
+    // when talking to an agent that does not.
+    List<Node> nodes =
+        agent.unary(MeshServiceGrpc::newBlockingStub)
+            .listNodes(ListNodesRequest.getDefaultInstance())
+            .getNodesList()
+            .stream()
+            .sorted(Comparator.comparing(Node::getId))
+            .toList();
+    if (!watch) {
+      output.list(nodes, () -> NodeTable.render(nodes, context.clock().instant()));
+      return ExitCodes.OK;
+    }
+    // The list above is the starting point, so the stream only needs to carry what changes.
+    Iterator<NodeEvent> events =
+        agent.streaming(MeshServiceGrpc::newBlockingStub)
+            .watchNodes(WatchNodesRequest.newBuilder().setSkipInitial(true).build());
+    new NodeWatch(output, context.clock(), context.stdoutIsTerminal()).follow(nodes, events);
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,84 @@
+package dev.meshd.cli.nodes;
+
+import dev.meshd.cli.output.DurationText;
+import dev.meshd.cli.output.Gibibytes;
+import dev.meshd.cli.output.ProtoText;
+import dev.meshd.proto.v1.Fabric;
+import dev.meshd.proto.v1.Gpu;
+import dev.meshd.proto.v1.GpuSource;
+import dev.meshd.proto.v1.Node;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * How one node's fields read in a table cell; shared by {@code list-nodes} and
+ * {@code describe-node} so both show a node the same way. Stateless.
+ */
+final class NodeCells {
+
+  private NodeCells() {}
+
+  /** {@code ALIVE}, {@code SUSPECT}, {@code DEAD}, {@code LEFT}. */
+  static String state(Node node) {
+    return ProtoText.shortName(node.getState(), node.getStateValue(), "NODE_STATE_");
+  }
+
+  /** {@code gpu,router}, or {@code -}. */
+  static String roles(Node node) {
+    return orDash(String.join(",", node.getRolesList()));
+  }
+
+  /**
+   * The GPU count, marked {@code (sim)} when any of them is simulated, so that nobody mistakes a
+   * demo fleet for hardware (DESIGN, "Real versus simulated").
+   */
+  static String gpus(Node node) {
+    boolean simulated =
+        node.getGpusList().stream()
+            .anyMatch(gpu -> gpu.getSource() == GpuSource.GPU_SOURCE_SIMULATED);
+    return node.getGpusCount() + (simulated ? " (sim)" : "");
+  }
+
+  /** Used and total VRAM over all GPUs, {@code 0.0/596.0 GiB}; {@code -} without GPUs. */
+  static String vram(Node node) {
+    if (node.getGpusCount() == 0) {
+      return "-";
+    }
+    long used = node.getGpusList().stream().mapToLong(Gpu::getVramUsedBytes).sum();
+    long total = node.getGpusList().stream().mapToLong(Gpu::getVramTotalBytes).sum();
+    return Gibibytes.usedOfTotal(used, total);
+  }
+
+  /**
+   * The queue depth column. The contract carries no load signals yet (DESIGN, "Data that
+   * flows", LoadSignals), so there is nothing to show; the router issue adds them.
+   */
+  static String queue(Node node) {
+    return "-";
+  }
+
+  /**
+   * The fabric column. {@link Fabric} has no fields in this contract version, so any content can
+   * only come from a newer agent and is marked {@code ?} rather than interpreted.
+   */
+  static String fabric(Node node) {
+    return !node.hasFabric() || node.getFabric().getSerializedSize() == 0 ? "-" : "?";
+  }
+
+  /** Time since the answering agent first saw the node, else since its last update. */
+  static String age(Node node, Instant now) {
+    return since(node)
+        .map(seen -> DurationText.age(Duration.between(seen, now)))
+        .orElse("-");
+  }
+
+  static String orDash(String value) {
+    return value.isEmpty() ? "-" : value;
+  }
+
+  private static Optional<Instant> since(Node node) {
+    return ProtoText.instant(node.hasFirstSeen(), node.getFirstSeen())
+        .or(() -> ProtoText.instant(node.hasLastUpdated(), node.getLastUpdated()));
+  }
+}

@@ -1,0 +1,65 @@
+package dev.meshd.cli.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class CallErrorMapperTest {
+
+  private static final ServerAddress SERVER = new ServerAddress("127.0.0.1", 7070);
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  @Test
+  void refusedConnectionAnywhereInTheCauseChain() {
+    Status status = Status.UNAVAILABLE.withDescription("io exception")
+        .withCause(new IOException("wrapped", new ConnectException("Connection refused")));
+
+    assertThat(describe(status))
+        .isEqualTo("cannot reach agent at 127.0.0.1:7070: connection refused");
+  }
+
+  @Test
+  void unknownHost() {
+    Status status = Status.UNAVAILABLE.withCause(new UnknownHostException("nohost"));
+
+    assertThat(describe(status)).isEqualTo("cannot reach agent at 127.0.0.1:7070: unknown host");
+  }
+
+  @Test
+  void otherTransportFailureQuotesTheRootCause() {
+    Status status = Status.UNAVAILABLE.withCause(new IOException("Connection reset by peer"));
+
+    assertThat(describe(status))
+        .isEqualTo("cannot reach agent at 127.0.0.1:7070: Connection reset by peer");
+  }
+
+  @Test
+  void deadline() {
+    assertThat(describe(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after 9.9s")))
+        .isEqualTo("cannot reach agent at 127.0.0.1:7070: no answer within 10s");
+  }
+
+  @Test
+  void unavailableSentByTheAgentIsARefusal() {
+    assertThat(describe(Status.UNAVAILABLE.withDescription("no quorum")))
+        .isEqualTo("unavailable: no quorum");
+  }
+
+  @Test
+  void statusInWordsAndTheDescriptionOnOneLine() {
+    assertThat(describe(Status.NOT_FOUND.withDescription("node \"x\"")))
+        .isEqualTo("not found: node \"x\"");
+    assertThat(describe(Status.FAILED_PRECONDITION.withDescription("revision 3\n(expected: 4)")))
+        .isEqualTo("failed precondition: revision 3 (expected: 4)");
+    assertThat(describe(Status.UNAUTHENTICATED)).isEqualTo("unauthenticated");
+  }
+
+  private static String describe(Status status) {
+    return CallErrorMapper.describe(status.asRuntimeException(), SERVER, TIMEOUT);
+  }
+}

@@ -1,0 +1,222 @@
+package dev.meshd.cli.nodes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import dev.meshd.cli.testing.CliRunner;
+import dev.meshd.cli.testing.CliRunner.Result;
+import dev.meshd.cli.testing.FakeAgent;
+import dev.meshd.cli.testing.TestNodes;
+import dev.meshd.proto.v1.Node;
+import dev.meshd.proto.v1.NodeEvent;
+import dev.meshd.proto.v1.NodeEventType;
+import dev.meshd.proto.v1.NodeState;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ListNodesCommandTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final String TABLE =
+      """
+      NODE     STATE     ZONE   ROLES        GPUS      VRAM            QUEUE   FABRIC   AGE
+      node-a   ALIVE     z1     gpu,router   8 (sim)   0.0/596.0 GiB   -       -        45s
+      node-b   SUSPECT   z2     control      2         12.0/48.0 GiB   -       -        3m12s
+      node-c   DEAD      -      -            0         -               -       -        3d4h
+      """;
+
+  private FakeAgent agent;
+  private CliRunner cli;
+
+  @BeforeEach
+  void startAgent() {
+    agent = FakeAgent.inProcess();
+    agent.service().nodes(TestNodes.threeUnsorted());
+    cli = CliRunner.against(agent);
+  }
+
+  @AfterEach
+  void stopAgent() {
+    agent.close();
+  }
+
+  @Test
+  void tableHasTheContractColumnsSortedByIdAndAligned() {
+    Result result = cli.run("list-nodes");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.err()).isEmpty();
+    assertThat(result.out()).isEqualTo(TABLE);
+  }
+
+  @Test
+  void jsonIsOneArrayWithEveryFieldPresent() throws Exception {
+    Result result = cli.run("list-nodes", "-o", "json");
+
+    assertThat(result.exitCode()).isZero();
+    JsonNode nodes = JSON.readTree(result.out());
+    assertThat(nodes.isArray()).isTrue();
+    assertThat(nodes).extracting(node -> node.get("id").asText())
+        .containsExactly("node-a", "node-b", "node-c");
+
+    List<String> allFields = new ArrayList<>();
+    for (FieldDescriptor field : Node.getDescriptor().getFields()) {
+      allFields.add(field.getJsonName());
+    }
+    JsonNode a = nodes.get(0);
+    assertThat(a.properties().stream().map(Map.Entry::getKey))
+        .containsExactlyInAnyOrderElementsOf(allFields);
+    assertThat(a.get("state").asText()).isEqualTo("NODE_STATE_ALIVE");
+    assertThat(a.get("recordVersion").isTextual()).as("int64 as string").isTrue();
+    assertThat(a.get("recordVersion").asText()).isEqualTo("7");
+    assertThat(a.get("gpus").get(0).get("vramUsedBytes").asText()).isEqualTo("0");
+    assertThat(a.get("gpus").get(0).get("vramUsedBytes").isTextual()).isTrue();
+    assertThat(a.get("gpus").get(0).get("source").asText()).isEqualTo("GPU_SOURCE_SIMULATED");
+    assertThat(a.get("gpus").get(0).get("migProfile").asText()).isEmpty();
+    assertThat(a.get("fabric").isObject()).isTrue();
+
+    JsonNode c = nodes.get(2);
+    assertThat(c.get("labels").isObject()).isTrue();
+    assertThat(c.get("labels").isEmpty()).isTrue();
+    assertThat(c.get("gpus").isArray()).isTrue();
+    assertThat(c.get("gpus").isEmpty()).isTrue();
+    assertThat(c.get("zone").asText()).isEmpty();
+    assertThat(c.get("recordVersion").asText()).isEqualTo("0");
+  }
+
+  @Test
+  void yamlIsTheJsonDocument() throws Exception {
+    JsonNode json = JSON.readTree(cli.run("list-nodes", "-o", "json").out());
+
+    Result result = cli.run("list-nodes", "-o", "yaml");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(new YAMLMapper().readTree(result.out())).isEqualTo(json);
+  }
+
+  @Test
+  void outputOptionIsAcceptedBeforeTheVerbToo() throws Exception {
+    Result result = cli.run("-o", "json", "list-nodes");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(JSON.readTree(result.out()).size()).isEqualTo(3);
+  }
+
+  @Test
+  void watchRedrawsTheTableOnEveryEventUntilTheStreamEnds() {
+    agent.service().watch(twoEvents(), Status.OK);
+
+    Result result = cli.run("list-nodes", "--watch");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.err()).isEmpty();
+    assertThat(agent.service().watchRequests())
+        .singleElement()
+        .satisfies(request -> assertThat(request.getSkipInitial()).isTrue());
+    // Not a terminal: the initial table and one redraw per event, separated by blank lines.
+    String[] tables = result.out().split("\n\n");
+    assertThat(tables).hasSize(3);
+    assertThat(tables[0] + "\n").isEqualTo(TABLE);
+    assertThat(tables[1]).contains("node-d").containsPattern("node-a +ALIVE");
+    assertThat(tables[2]).contains("node-d").containsPattern("node-a +LEFT");
+    assertThat(result.out()).doesNotContain(NodeWatch.CLEAR_SCREEN);
+  }
+
+  @Test
+  void watchClearsTheScreenBetweenRedrawsOnATerminal() {
+    agent.service().watch(twoEvents(), Status.OK);
+
+    Result result = cli.withTerminal().run("list-nodes", "--watch");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out().split(Pattern.quote(NodeWatch.CLEAR_SCREEN)))
+        .hasSize(3);
+  }
+
+  @Test
+  void watchForgetsRemovedNodes() {
+    agent.service().watch(
+        List.of(event(NodeEventType.NODE_EVENT_TYPE_REMOVED, TestNodes.nodeC())), Status.OK);
+
+    Result result = cli.run("list-nodes", "--watch");
+
+    String[] tables = result.out().split("\n\n");
+    assertThat(tables[0]).contains("node-c");
+    assertThat(tables[1]).doesNotContain("node-c").contains("node-a");
+  }
+
+  @Test
+  void watchAsJsonPrintsOneDocumentPerLine() throws Exception {
+    agent.service().watch(twoEvents(), Status.OK);
+
+    Result result = cli.run("list-nodes", "--watch", "-o", "json");
+
+    assertThat(result.exitCode()).isZero();
+    List<String> lines = result.out().lines().toList();
+    assertThat(lines).hasSize(3);
+    assertThat(JSON.readTree(lines.get(0)).size()).isEqualTo(3);
+    JsonNode added = JSON.readTree(lines.get(1));
+    assertThat(added.get("type").asText()).isEqualTo("NODE_EVENT_TYPE_ADDED");
+    assertThat(added.get("node").get("id").asText()).isEqualTo("node-d");
+    assertThat(JSON.readTree(lines.get(2)).get("type").asText())
+        .isEqualTo("NODE_EVENT_TYPE_STATE_CHANGED");
+  }
+
+  @Test
+  void watchAsYamlPrintsOneDocumentPerItem() throws Exception {
+    agent.service().watch(twoEvents(), Status.OK);
+
+    Result result = cli.run("list-nodes", "--watch", "-o", "yaml");
+
+    assertThat(result.exitCode()).isZero();
+    List<JsonNode> documents = new ArrayList<>();
+    YAMLMapper yaml = new YAMLMapper();
+    // Not readValues(): it would unwrap the first document, a sequence, into its elements.
+    try (JsonParser parser = yaml.createParser(result.out())) {
+      while (parser.nextToken() != null) {
+        documents.add(yaml.readTree(parser));
+      }
+    }
+    assertThat(documents).hasSize(3);
+    assertThat(documents.get(0).size()).isEqualTo(3);
+    assertThat(documents.get(2).get("node").get("state").asText()).isEqualTo("NODE_STATE_LEFT");
+  }
+
+  @Test
+  void watchThatFailsExitsOneWithTheStatusLine() {
+    agent.service().watch(
+        twoEvents(), Status.PERMISSION_DENIED.withDescription("role viewer cannot watch"));
+
+    Result result = cli.run("list-nodes", "--watch");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out()).contains("node-d");
+    assertThat(result.err()).isEqualTo("permission denied: role viewer cannot watch\n");
+  }
+
+  private static List<NodeEvent> twoEvents() {
+    Node d = TestNodes.nodeC().toBuilder().setId("node-d")
+        .setState(NodeState.NODE_STATE_ALIVE).build();
+    Node aLeft = TestNodes.nodeA().toBuilder().setState(NodeState.NODE_STATE_LEFT).build();
+    return List.of(
+        event(NodeEventType.NODE_EVENT_TYPE_ADDED, d),
+        event(NodeEventType.NODE_EVENT_TYPE_STATE_CHANGED, aLeft));
+  }
+
+  private static NodeEvent event(NodeEventType type, Node node) {
+    return NodeEvent.newBuilder().setType(type).setNode(node)
+        .setTime(TestNodes.ago(Duration.ZERO)).build();
+  }
+}
