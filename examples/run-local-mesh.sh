@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Runs the example mesh: three mesh-agent processes on loopback (examples/node{1,2,3}.yaml),
+# simulated GPUs, one shared demo cluster key.
+#
+#   examples/run-local-mesh.sh            build if needed, start, show the mesh, stay in the
+#                                         foreground; Ctrl-C or SIGTERM stops all three
+#   examples/run-local-mesh.sh --detach   start and return; the agents keep running
+#   examples/run-local-mesh.sh stop       stop agents started with --detach
+#
+# Logs and pid files go to examples/.run/. Override the JDK with JAVA_HOME.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+run_dir="$here/.run"
+nodes=(node1 node2 node3)
+# shellcheck source=../bin/meshd-java
+source "$root/bin/meshd-java"
+
+usage() {
+  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+stop_agents() {
+  local pid_file pid name deadline
+  [ -d "$run_dir" ] || return 0
+  for pid_file in "$run_dir"/*.pid; do
+    [ -e "$pid_file" ] || continue
+    pid=$(cat "$pid_file")
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  deadline=$((SECONDS + 10))
+  for pid_file in "$run_dir"/*.pid; do
+    [ -e "$pid_file" ] || continue
+    pid=$(cat "$pid_file")
+    name=$(basename "$pid_file" .pid)
+    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
+      sleep 0.2
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "$name (pid $pid) did not stop within 10 s; killing it" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pid_file"
+    echo "stopped $name"
+  done
+}
+
+build_if_needed() {
+  local jar
+  jar=$(ls "$root"/mesh-agent/target/mesh-agent-*.jar 2>/dev/null | head -n 1 || true)
+  if [ -n "$jar" ] && [ -d "$root/mesh-cli/target/lib" ] \
+      && [ -z "$(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit)" ] \
+      && [ -z "$(find "$root" -name pom.xml -newer "$jar" -print -quit)" ]; then
+    return 0
+  fi
+  echo "building meshd (first run or sources changed)..."
+  (cd "$root" && JAVA_HOME="$(dirname "$(dirname "$MESHD_JAVA")")" ./mvnw -q -B -DskipTests package)
+}
+
+start_agents() {
+  local node pid
+  mkdir -p "$run_dir"
+  for node in "${nodes[@]}"; do
+    if [ -e "$run_dir/$node.pid" ] && kill -0 "$(cat "$run_dir/$node.pid")" 2>/dev/null; then
+      echo "$node is already running (pid $(cat "$run_dir/$node.pid")); run '$0 stop' first" >&2
+      exit 1
+    fi
+  done
+  for node in "${nodes[@]}"; do
+    "$root/bin/mesh-agent" start --config "$here/$node.yaml" >"$run_dir/$node.log" 2>&1 &
+    pid=$!
+    echo "$pid" >"$run_dir/$node.pid"
+    echo "started $node (pid $pid, log examples/.run/$node.log)"
+  done
+}
+
+wait_for_mesh() {
+  local deadline=$((SECONDS + 90)) alive node
+  while [ $SECONDS -lt $deadline ]; do
+    for node in "${nodes[@]}"; do
+      if ! kill -0 "$(cat "$run_dir/$node.pid")" 2>/dev/null; then
+        echo "$node exited; last lines of its log:" >&2
+        tail -n 20 "$run_dir/$node.log" >&2
+        stop_agents
+        exit 1
+      fi
+    done
+    alive=$("$root/bin/mesh-cli" --server 127.0.0.1:7070 list-nodes -o json 2>/dev/null \
+      | grep -o '"NODE_STATE_ALIVE"' | wc -l || true)
+    if [ "$alive" -eq ${#nodes[@]} ]; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "the mesh did not show ${#nodes[@]} ALIVE nodes within 90 s; logs in examples/.run/" >&2
+  stop_agents
+  exit 1
+}
+
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  stop) stop_agents; exit 0 ;;
+  ""|--detach) ;;
+  *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+esac
+
+meshd_find_java || exit 2
+build_if_needed
+start_agents
+if [ "${1:-}" != "--detach" ]; then
+  trap 'echo; stop_agents; exit 0' INT TERM
+fi
+wait_for_mesh
+"$root/bin/mesh-cli" --server 127.0.0.1:7070 list-nodes
+cat <<MSG
+
+The mesh is up. Try:
+  bin/mesh-cli list-nodes --watch        (Ctrl-C to end)
+  bin/mesh-cli describe-node node2
+  bin/mesh-cli stats
+  curl -s 127.0.0.1:9464/metrics | grep meshd_
+MSG
+if [ "${1:-}" = "--detach" ]; then
+  echo "  examples/run-local-mesh.sh stop      (stops the three agents)"
+  exit 0
+fi
+echo "Press Ctrl-C to stop the three agents."
+while true; do
+  for node in "${nodes[@]}"; do
+    if ! kill -0 "$(cat "$run_dir/$node.pid")" 2>/dev/null; then
+      echo "$node exited (see examples/.run/$node.log); stopping the others" >&2
+      stop_agents
+      exit 1
+    fi
+  done
+  sleep 1 &
+  wait $! || true
+done

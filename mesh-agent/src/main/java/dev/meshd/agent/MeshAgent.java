@@ -1,0 +1,245 @@
+package dev.meshd.agent;
+
+import dev.meshd.agent.api.MeshGrpcService;
+import dev.meshd.agent.inventory.GpuRefresher;
+import dev.meshd.agent.inventory.Inventory;
+import dev.meshd.agent.metrics.GpuMetrics;
+import dev.meshd.agent.metrics.MetricsHttpServer;
+import dev.meshd.core.capability.CapabilityRecord;
+import dev.meshd.core.config.AgentConfig;
+import dev.meshd.core.gpu.GpuProbe;
+import dev.meshd.core.security.ClusterKey;
+import dev.meshd.gossip.GossipAgent;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running agent: the only place that wires the modules together.
+ *
+ * <p>Start order: metrics endpoint, inventory, gossip, gRPC API, then ready. {@link #close()}
+ * undoes them in reverse, once, within a bounded time: not ready, gRPC drained, fleet left
+ * (peers see LEFT), refresher and metrics endpoint stopped.
+ */
+public final class MeshAgent implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MeshAgent.class);
+
+  private final AgentConfig config;
+  private final GpuProbe gpuProbe;
+  private final Clock clock;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private GossipAgent gossip;
+  private Server grpcServer;
+  private MetricsHttpServer metricsServer;
+
+  public MeshAgent(AgentConfig config, GpuProbe gpuProbe, Clock clock) {
+    this.config = config;
+    this.gpuProbe = gpuProbe;
+    this.clock = clock;
+  }
+
+  /**
+   * Starts every component; on failure stops what already started and rethrows.
+   *
+   * @throws AgentStartException naming the component that could not start
+   */
+  public void start() {
+    try {
+      bindProcessMetrics();
+      metricsServer = startMetrics();
+      Inventory inventory = new Inventory(config, gpuProbe, AgentVersion.get(), clock);
+      CapabilityRecord record = inventory.initialRecord();
+      gossip = startGossip(record);
+      GpuRefresher refresher =
+          new GpuRefresher(inventory, gossip::self, gossip::publish, new GpuMetrics(registry));
+      refresher.start(config.gpus().refreshInterval());
+      started.push(refresher);
+      grpcServer = startGrpc();
+      ready.set(true);
+      LOG.info("agent {} ready: grpc {}, gossip {}, metrics {}", config.node().id(),
+          config.listen().grpc(), gossip.address(), config.listen().metrics());
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  public AgentConfig config() {
+    return config;
+  }
+
+  public boolean isReady() {
+    return ready.get();
+  }
+
+  public GossipAgent gossip() {
+    return gossip;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The gRPC port actually bound. */
+  public int grpcPort() {
+    return grpcServer.getPort();
+  }
+
+  public int metricsPort() {
+    return metricsServer.port();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    ready.set(false);
+    LOG.info("agent {} stopping", config.node().id());
+    while (!started.isEmpty()) {
+      AutoCloseable component = started.pop();
+      try {
+        component.close();
+      } catch (Exception e) {
+        LOG.warn("stopping {} failed: {}", component.getClass().getSimpleName(), e.toString());
+      }
+    }
+    registry.close();
+    LOG.info("agent {} stopped", config.node().id());
+  }
+
+  private void bindProcessMetrics() {
+    registry.config().commonTags("node", config.node().id());
+    // Two of Micrometer's names fail `promtool check metrics`: process_cpu_time_ns_total
+    // (abbreviated unit; process_cpu_usage carries the same) and system_cpu_count (a gauge with
+    // a _count suffix), exported instead as system_cpus.
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+      }
+    });
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  private MetricsHttpServer startMetrics() {
+    try {
+      MetricsHttpServer server =
+          new MetricsHttpServer(config.listen().metrics(), registry, ready::get);
+      server.start();
+      started.push(server);
+      return server;
+    } catch (IOException e) {
+      throw new AgentStartException("metrics", config.listen().metrics().toString(), e);
+    }
+  }
+
+  private GossipAgent startGossip(CapabilityRecord record) {
+    Optional<ClusterKey> key = config.security().clusterKeyFile().map(ClusterKey::load);
+    config.security().clusterKeyFile().ifPresent(MeshAgent::warnIfReadableByOthers);
+    if (key.isEmpty()) {
+      LOG.warn("security.cluster-key-file is not set: gossip records are NOT authenticated; "
+          + "any process that reaches {} can publish records", config.listen().gossip());
+    }
+    GossipAgent agent =
+        GossipAgent.builder()
+            .listen(config.listen().gossip())
+            .seeds(config.gossip().seeds())
+            .tuning(config.gossip().tuning())
+            .record(record)
+            .clusterKey(key)
+            .meterRegistry(registry)
+            .clock(clock)
+            .build();
+    try {
+      agent.start().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      agent.leave(Duration.ofSeconds(1));
+      throw new AgentStartException("gossip", config.listen().gossip().toString(), rootCause(e));
+    }
+    started.push(() -> agent.leave(Duration.ofSeconds(2)));
+    return agent;
+  }
+
+  private Server startGrpc() {
+    var listen = config.listen().grpc();
+    HealthStatusManager health = new HealthStatusManager();
+    MeshGrpcService meshService =
+        new MeshGrpcService(gossip, gossip::self, gossip::rejectedRecords, clock);
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
+            .addService(meshService)
+            .addService(health.getHealthService())
+            .build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new AgentStartException("grpc", listen.toString(), rootCause(e));
+    }
+    started.push(
+        () -> {
+          health.enterTerminalState();
+          meshService.completeWatches();
+          server.shutdown();
+          if (!server.awaitTermination(1, TimeUnit.SECONDS)) {
+            server.shutdownNow();
+            server.awaitTermination(1, TimeUnit.SECONDS);
+          }
+        });
+    return server;
+  }
+
+  private static void warnIfReadableByOthers(java.nio.file.Path keyFile) {
+    try {
+      var permissions = java.nio.file.Files.getPosixFilePermissions(keyFile);
+      if (permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+          || permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+        LOG.warn("cluster key file {} is readable by other users (chmod 600 it)", keyFile);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.debug("cannot read permissions of {}: {}", keyFile, e.toString());
+    }
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,165 @@
+package dev.meshd.agent.api;
+
+import com.google.protobuf.Duration;
+import dev.meshd.core.capability.CapabilityRecord;
+import dev.meshd.core.fleet.FleetMember;
+import dev.meshd.core.fleet.FleetView;
+import dev.meshd.core.fleet.MemberState;
+import dev.meshd.proto.v1.GetNodeRequest;
+import dev.meshd.proto.v1.GetStatsRequest;
+import dev.meshd.proto.v1.ListNodesRequest;
+import dev.meshd.proto.v1.ListNodesResponse;
+import dev.meshd.proto.v1.MeshServiceGrpc;
+import dev.meshd.proto.v1.Node;
+import dev.meshd.proto.v1.NodeEvent;
+import dev.meshd.proto.v1.NodeEventType;
+import dev.meshd.proto.v1.Stats;
+import dev.meshd.proto.v1.WatchNodesRequest;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code meshd.v1.MeshService}: answers from this agent's {@link FleetView}. Thread-safe.
+ */
+public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MeshGrpcService.class);
+
+  private final FleetView fleet;
+  private final Supplier<CapabilityRecord> self;
+  private final LongSupplier rejectedRecords;
+  private final Clock clock;
+  private final Instant startedAt;
+  private final java.util.Set<Runnable> openWatches = java.util.concurrent.ConcurrentHashMap
+      .newKeySet();
+
+  public MeshGrpcService(
+      FleetView fleet, Supplier<CapabilityRecord> self, LongSupplier rejectedRecords,
+      Clock clock) {
+    this.fleet = fleet;
+    this.self = self;
+    this.rejectedRecords = rejectedRecords;
+    this.clock = clock;
+    this.startedAt = clock.instant();
+  }
+
+  @Override
+  public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
+    response.onNext(
+        ListNodesResponse.newBuilder().addAllNodes(NodeMapper.toNodes(fleet.members())).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getNode(GetNodeRequest request, StreamObserver<Node> response) {
+    if (request.getId().isBlank()) {
+      response.onError(
+          Status.INVALID_ARGUMENT.withDescription("id: empty (expected: a node id)")
+              .asRuntimeException());
+      return;
+    }
+    fleet.member(request.getId())
+        .ifPresentOrElse(
+            member -> {
+              response.onNext(NodeMapper.toNode(member));
+              response.onCompleted();
+            },
+            () ->
+                response.onError(
+                    Status.NOT_FOUND.withDescription("node \"" + request.getId() + "\"")
+                        .asRuntimeException()));
+  }
+
+  @Override
+  public void watchNodes(WatchNodesRequest request, StreamObserver<NodeEvent> response) {
+    ServerCallStreamObserver<NodeEvent> call = (ServerCallStreamObserver<NodeEvent>) response;
+    Object lock = new Object();
+    // Subscribe before reading the snapshot so no change falls between them; a change seen in
+    // both is sent twice, which readers treat as an idempotent upsert.
+    FleetView.Subscription subscription =
+        fleet.subscribe(
+            event -> {
+              synchronized (lock) {
+                if (!call.isCancelled()) {
+                  call.onNext(NodeMapper.toEvent(event));
+                }
+              }
+            });
+    Runnable complete =
+        () -> {
+          subscription.close();
+          synchronized (lock) {
+            if (!call.isCancelled()) {
+              call.onCompleted();
+            }
+          }
+        };
+    openWatches.add(complete);
+    call.setOnCancelHandler(
+        () -> {
+          subscription.close();
+          openWatches.remove(complete);
+        });
+    if (!request.getSkipInitial()) {
+      synchronized (lock) {
+        Instant now = clock.instant();
+        for (FleetMember member : fleet.members()) {
+          call.onNext(
+              NodeEvent.newBuilder()
+                  .setType(NodeEventType.NODE_EVENT_TYPE_ADDED)
+                  .setNode(NodeMapper.toNode(member))
+                  .setTime(NodeMapper.timestamp(now))
+                  .build());
+        }
+      }
+    }
+    LOG.debug("watch-nodes stream opened");
+  }
+
+  /**
+   * Ends every open {@code WatchNodes} stream normally, so that watching clients see the end of
+   * the stream rather than a cancellation when this agent shuts down.
+   */
+  public void completeWatches() {
+    for (Runnable complete : openWatches) {
+      openWatches.remove(complete);
+      complete.run();
+    }
+  }
+
+  @Override
+  public void getStats(GetStatsRequest request, StreamObserver<Stats> response) {
+    List<FleetMember> members = fleet.members();
+    Map<MemberState, Long> byState =
+        members.stream().collect(Collectors.groupingBy(FleetMember::state, Collectors.counting()));
+    CapabilityRecord record = self.get();
+    java.time.Duration uptime = java.time.Duration.between(startedAt, clock.instant());
+    response.onNext(
+        Stats.newBuilder()
+            .setNodeId(record.nodeId())
+            .setAgentVersion(record.agentVersion())
+            .setUptime(
+                Duration.newBuilder().setSeconds(uptime.getSeconds()).setNanos(uptime.getNano()))
+            .setMembersAlive(byState.getOrDefault(MemberState.ALIVE, 0L).intValue())
+            .setMembersSuspect(byState.getOrDefault(MemberState.SUSPECT, 0L).intValue())
+            .setMembersDead(byState.getOrDefault(MemberState.DEAD, 0L).intValue())
+            .setMembersLeft(byState.getOrDefault(MemberState.LEFT, 0L).intValue())
+            .setRecordsRejected(rejectedRecords.getAsLong())
+            .setRecordVersion(record.recordVersion())
+            .setGpus(record.gpus().size())
+            .setVramTotalBytes(record.vramTotalBytes())
+            .setVramUsedBytes(record.vramUsedBytes())
+            .build());
+    response.onCompleted();
+  }
+}

@@ -1,0 +1,115 @@
+package dev.meshd.agent.api;
+
+import com.google.protobuf.Timestamp;
+import dev.meshd.core.capability.CapabilityRecord;
+import dev.meshd.core.capability.GpuInfo;
+import dev.meshd.core.capability.RuntimeInfo;
+import dev.meshd.core.fleet.FleetEvent;
+import dev.meshd.core.fleet.FleetMember;
+import dev.meshd.proto.v1.Fabric;
+import dev.meshd.proto.v1.Gpu;
+import dev.meshd.proto.v1.GpuSource;
+import dev.meshd.proto.v1.Node;
+import dev.meshd.proto.v1.NodeEvent;
+import dev.meshd.proto.v1.NodeEventType;
+import dev.meshd.proto.v1.NodeState;
+import dev.meshd.proto.v1.Runtime;
+import dev.meshd.proto.v1.RuntimeKind;
+import java.time.Instant;
+import java.util.List;
+
+/** Maps fleet domain records to the {@code meshd.v1} wire types; the only place that does. */
+public final class NodeMapper {
+
+  private NodeMapper() {}
+
+  public static Node toNode(FleetMember member) {
+    CapabilityRecord r = member.record();
+    return Node.newBuilder()
+        .setId(r.nodeId())
+        .setHostId(r.hostId())
+        .setAddress(r.grpcAddress())
+        .setZone(r.zone())
+        .setRegion(r.region())
+        .putAllLabels(r.labels())
+        .addAllRoles(r.roles().stream().sorted().toList())
+        .setState(toState(member))
+        .setAgentVersion(r.agentVersion())
+        .setRecordVersion(r.recordVersion())
+        .setLastUpdated(timestamp(member.lastUpdated()))
+        .addAllGpus(r.gpus().stream().map(NodeMapper::toGpu).toList())
+        .addAllRuntimes(r.runtimes().stream().map(NodeMapper::toRuntime).toList())
+        .setFabric(Fabric.getDefaultInstance())
+        .setGossipAddress(r.gossipAddress())
+        .setMetricsAddress(r.metricsAddress())
+        .setFirstSeen(timestamp(member.firstSeen()))
+        .setStateSince(timestamp(member.stateSince()))
+        .build();
+  }
+
+  public static List<Node> toNodes(List<FleetMember> members) {
+    return members.stream().map(NodeMapper::toNode).toList();
+  }
+
+  public static NodeEvent toEvent(FleetEvent event) {
+    return NodeEvent.newBuilder()
+        .setType(
+            switch (event.type()) {
+              case ADDED -> NodeEventType.NODE_EVENT_TYPE_ADDED;
+              case UPDATED -> NodeEventType.NODE_EVENT_TYPE_UPDATED;
+              case STATE_CHANGED -> NodeEventType.NODE_EVENT_TYPE_STATE_CHANGED;
+              case REMOVED -> NodeEventType.NODE_EVENT_TYPE_REMOVED;
+            })
+        .setNode(toNode(event.member()))
+        .setTime(timestamp(event.time()))
+        .build();
+  }
+
+  static NodeState toState(FleetMember member) {
+    return switch (member.state()) {
+      case ALIVE -> NodeState.NODE_STATE_ALIVE;
+      case SUSPECT -> NodeState.NODE_STATE_SUSPECT;
+      case DEAD -> NodeState.NODE_STATE_DEAD;
+      case LEFT -> NodeState.NODE_STATE_LEFT;
+    };
+  }
+
+  static Gpu toGpu(GpuInfo g) {
+    return Gpu.newBuilder()
+        .setIndex(g.index())
+        .setUuid(g.uuid())
+        .setModel(g.model())
+        .setVramTotalBytes(g.vramTotalBytes())
+        .setVramUsedBytes(g.vramUsedBytes())
+        .setUtilization(g.utilization())
+        .setMigProfile(g.migProfile())
+        .setHealthy(g.healthy())
+        .setSource(
+            switch (g.source()) {
+              case NVML -> GpuSource.GPU_SOURCE_NVML;
+              case NVIDIA_SMI -> GpuSource.GPU_SOURCE_NVIDIA_SMI;
+              case SIMULATED -> GpuSource.GPU_SOURCE_SIMULATED;
+            })
+        .build();
+  }
+
+  static Runtime toRuntime(RuntimeInfo r) {
+    return Runtime.newBuilder()
+        .setKind(
+            switch (r.kind()) {
+              case VLLM -> RuntimeKind.RUNTIME_KIND_VLLM;
+              case SGLANG -> RuntimeKind.RUNTIME_KIND_SGLANG;
+              case TGI -> RuntimeKind.RUNTIME_KIND_TGI;
+            })
+        .setEndpoint(r.endpoint())
+        .addAllModels(r.models())
+        .build();
+  }
+
+  static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.meshd.agent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.meshd.core.capability.CapabilityRecord;
+import dev.meshd.core.capability.GpuInfo;
+import dev.meshd.core.capability.GpuSource;
+import dev.meshd.core.capability.RuntimeInfo;
+import dev.meshd.core.capability.RuntimeKind;
+import dev.meshd.core.fleet.FleetMember;
+import dev.meshd.core.fleet.MemberState;
+import dev.meshd.proto.v1.Node;
+import dev.meshd.proto.v1.NodeState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class NodeMapperTest {
+
+  private final Instant t0 = Instant.parse("2026-11-22T08:00:00Z");
+
+  @Test
+  void mapsEveryFieldOfTheRecordAndTheMembership() throws Exception {
+    CapabilityRecord record = new CapabilityRecord(1, "node1", "host-a", "z1", "r1",
+        Map.of("rack", "7"), Set.of("router", "gpu"), "0.1.0", 42, "127.0.0.1:7070",
+        "127.0.0.1:7946", "127.0.0.1:9464",
+        List.of(new GpuInfo(3, "GPU-x", "H100", 80_000_000_000L, 1_000L, 0.25, "1g.10gb", true,
+            GpuSource.NVIDIA_SMI)),
+        List.of(new RuntimeInfo(RuntimeKind.SGLANG, "http://127.0.0.1:30000", List.of("m"))));
+    FleetMember member = new FleetMember(record, MemberState.SUSPECT, t0, t0.plusSeconds(5),
+        t0.plusSeconds(3));
+
+    Node node = NodeMapper.toNode(member);
+
+    assertThat(node.getId()).isEqualTo("node1");
+    assertThat(node.getHostId()).isEqualTo("host-a");
+    assertThat(node.getAddress()).isEqualTo("127.0.0.1:7070");
+    assertThat(node.getRolesList()).containsExactly("gpu", "router");
+    assertThat(node.getState()).isEqualTo(NodeState.NODE_STATE_SUSPECT);
+    assertThat(node.getRecordVersion()).isEqualTo(42);
+    assertThat(node.getStateSince().getSeconds()).isEqualTo(t0.plusSeconds(3).getEpochSecond());
+    assertThat(node.getGpus(0).getIndex()).isEqualTo(3);
+    assertThat(node.getGpus(0).getMigProfile()).isEqualTo("1g.10gb");
+    assertThat(node.getGpus(0).getUtilization()).isEqualTo(0.25);
+    assertThat(node.getRuntimes(0).getEndpoint()).isEqualTo("http://127.0.0.1:30000");
+
+    String json = JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(node);
+    assertThat(json).contains("\"recordVersion\": \"42\"")
+        .contains("\"source\": \"GPU_SOURCE_NVIDIA_SMI\"")
+        .contains("\"kind\": \"RUNTIME_KIND_SGLANG\"");
+  }
+}
