@@ -8,26 +8,20 @@ import dev.meshd.core.fleet.FleetMember;
 import dev.meshd.core.fleet.FleetView;
 import dev.meshd.core.fleet.MemberState;
 import dev.meshd.core.security.ClusterKey;
-import dev.meshd.gossip.internal.BoundTcpTransportFactory;
-import dev.meshd.gossip.internal.BytesMetadataCodec;
 import dev.meshd.gossip.internal.SwimStatusReader;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scalecube.cluster.Cluster;
 import io.scalecube.cluster.ClusterConfig;
 import io.scalecube.cluster.ClusterImpl;
 import io.scalecube.cluster.ClusterMessageHandler;
-import io.scalecube.cluster.codec.jackson.JacksonMessageCodec;
 import io.scalecube.cluster.membership.MemberStatus;
 import io.scalecube.cluster.membership.MembershipEvent;
 import io.scalecube.cluster.transport.api.Transport;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +29,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +51,6 @@ import org.slf4j.LoggerFactory;
 public final class GossipAgent implements FleetView, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GossipAgent.class);
-  private static final String NAMESPACE = "meshd";
 
   private final HostPort listen;
   private final List<HostPort> seeds;
@@ -67,8 +59,7 @@ public final class GossipAgent implements FleetView, AutoCloseable {
   private final RecordCodec codec = new RecordCodec();
   private final FleetTable table;
   private final ScheduledExecutorService loop;
-  private final Map<RejectionReason, Counter> rejected = new EnumMap<>(RejectionReason.class);
-  private final Set<String> sendersLoggedAsRejected = ConcurrentHashMap.newKeySet();
+  private final RecordAuthenticator authenticator;
   private final AtomicReference<CapabilityRecord> self;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -87,6 +78,7 @@ public final class GossipAgent implements FleetView, AutoCloseable {
     this.loop =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("meshd-fleet-" + b.record.nodeId()).daemon().factory());
+    this.authenticator = new RecordAuthenticator(envelope, codec, b.meterRegistry);
     registerMetrics(b.meterRegistry);
   }
 
@@ -99,7 +91,9 @@ public final class GossipAgent implements FleetView, AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("already started");
     }
-    ClusterConfig config = clusterConfig();
+    ClusterConfig config =
+        ScalecubeConfigs.of(self.get().nodeId(), listen, advertisedHost(), seeds, tuning,
+            sealed(self.get()), transportDecorator);
     return new ClusterImpl(config)
         .handler(c -> new Handler())
         .start()
@@ -155,7 +149,7 @@ public final class GossipAgent implements FleetView, AutoCloseable {
 
   /** Records dropped since start, all reasons. */
   public long rejectedRecords() {
-    return rejected.values().stream().mapToLong(c -> (long) c.count()).sum();
+    return authenticator.rejectedCount();
   }
 
   /** The address peers reach this agent's gossip on. */
@@ -190,42 +184,6 @@ public final class GossipAgent implements FleetView, AutoCloseable {
   @Override
   public void close() {
     leave(Duration.ofSeconds(3));
-  }
-
-  private ClusterConfig clusterConfig() {
-    int connectMs = (int) tuning.connectTimeout().toMillis();
-    return ClusterConfig.defaultLocalConfig()
-        .memberAlias(self.get().nodeId())
-        .externalHost(advertisedHost())
-        .externalPort(listen.port())
-        .metadata(sealed(self.get()))
-        .metadataCodec(new BytesMetadataCodec())
-        .metadataTimeout((int) tuning.metadataTimeout().toMillis())
-        .transport(
-            t ->
-                t.port(listen.port())
-                    .connectTimeout(connectMs)
-                    .messageCodec(new JacksonMessageCodec())
-                    .transportFactory(
-                        cfg ->
-                            transportDecorator.apply(
-                                new BoundTcpTransportFactory(listen.host()).createTransport(cfg))))
-        .failureDetector(
-            fd ->
-                fd.pingInterval((int) tuning.pingInterval().toMillis())
-                    .pingTimeout((int) tuning.pingTimeout().toMillis())
-                    .pingReqMembers(tuning.pingReqMembers()))
-        .gossip(
-            g ->
-                g.gossipInterval(tuning.gossipInterval().toMillis())
-                    .gossipFanout(tuning.gossipFanout()))
-        .membership(
-            m ->
-                m.seedMembers(seeds.stream().map(HostPort::toString).toList())
-                    .namespace(NAMESPACE)
-                    .syncInterval((int) tuning.syncInterval().toMillis())
-                    .syncTimeout(connectMs * 3)
-                    .suspicionMult(tuning.suspicionMult()));
   }
 
   /** A wildcard bind address cannot be dialled: advertise this host's address instead. */
@@ -271,52 +229,13 @@ public final class GossipAgent implements FleetView, AutoCloseable {
     String address = event.member().address();
     switch (event.type()) {
       case ADDED, UPDATED -> {
-        Optional<CapabilityRecord> record = authenticate(address, event.newMetadata());
+        Optional<CapabilityRecord> record =
+            authenticator.authenticate(address, event.newMetadata());
         record.ifPresent(r -> table.onMemberRecord(memberId, r));
       }
       case LEAVING -> table.onMemberLeaving(memberId);
       case REMOVED -> table.onMemberRemoved(memberId);
     }
-  }
-
-  private Optional<CapabilityRecord> authenticate(String senderAddress, ByteBuffer metadata) {
-    if (metadata == null || !metadata.hasRemaining()) {
-      return reject(senderAddress, RejectionReason.MALFORMED, "no metadata");
-    }
-    byte[] bytes = new byte[metadata.remaining()];
-    metadata.duplicate().get(bytes);
-    RecordEnvelope.Opened opened = envelope.open(bytes);
-    if (opened.rejection().isPresent()) {
-      return reject(senderAddress, opened.rejection().get(), "failed authentication");
-    }
-    CapabilityRecord record;
-    try {
-      record = codec.decode(opened.payload().orElseThrow());
-    } catch (IllegalArgumentException e) {
-      return reject(senderAddress, RejectionReason.MALFORMED, e.getMessage());
-    }
-    if (!sameAddress(record.gossipAddress(), senderAddress)) {
-      return reject(senderAddress, RejectionReason.ADDRESS_MISMATCH,
-          "record of " + record.nodeId() + " claims gossip address " + record.gossipAddress());
-    }
-    return Optional.of(record);
-  }
-
-  private Optional<CapabilityRecord> reject(String sender, RejectionReason reason, String why) {
-    rejected.get(reason).increment();
-    if (sendersLoggedAsRejected.add(sender + "/" + reason)) {
-      LOG.warn("gossip: dropped record from {}: {} ({}); further drops from it are only counted "
-          + "in meshd_gossip_records_rejected_total", sender, reason.label(), why);
-    }
-    return Optional.empty();
-  }
-
-  private static boolean sameAddress(String recordAddress, String memberAddress) {
-    return strip(recordAddress).equals(strip(memberAddress));
-  }
-
-  private static String strip(String address) {
-    return address.replace("[", "").replace("]", "");
   }
 
   private void registerMetrics(MeterRegistry registry) {
@@ -325,14 +244,6 @@ public final class GossipAgent implements FleetView, AutoCloseable {
           .description("Fleet members by SWIM state, as this agent sees them (itself included)")
           .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
           .register(registry);
-    }
-    for (RejectionReason reason : RejectionReason.values()) {
-      rejected.put(
-          reason,
-          Counter.builder("meshd.gossip.records.rejected")
-              .description("Gossiped capability records dropped before use")
-              .tag("reason", reason.label())
-              .register(registry));
     }
   }
 
