@@ -5,12 +5,11 @@ import dev.meshd.agent.MeshAgent;
 import dev.meshd.agent.logging.LoggingSetup;
 import dev.meshd.core.config.AgentConfig;
 import dev.meshd.core.gpu.GpuProbes;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -20,13 +19,11 @@ public final class StartCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-      description = "Agent config (YAML).")
-  Path config;
+  @Mixin ConfigFileOption config;
 
   @Override
   public Integer call() {
-    AgentConfig agentConfig = ConfigFiles.loadOrReport(config, spec.commandLine().getErr());
+    AgentConfig agentConfig = ConfigFiles.loadOrReport(config.file, spec.commandLine().getErr());
     if (agentConfig == null) {
       return ExitCodes.INVALID_INPUT;
     }
