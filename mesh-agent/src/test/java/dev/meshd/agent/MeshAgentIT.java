@@ -96,9 +96,10 @@ class MeshAgentIT {
     List<NodeEvent> events = new CopyOnWriteArrayList<>();
     MeshServiceGrpc.newStub(channel(a.grpcPort()))
         .watchNodes(WatchNodesRequest.getDefaultInstance(), collect(events));
-    await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 2);
     assertThat(events.getFirst().getType()).isEqualTo(NodeEventType.NODE_EVENT_TYPE_ADDED);
     assertThat(events.getFirst().getNode().getId()).isEqualTo("a");
+    assertThat(events.get(1).getType()).isEqualTo(NodeEventType.NODE_EVENT_TYPE_SYNCED);
 
     MeshAgent b = start("b", List.of(a.config().listen().gossip()), new TestConfigs.FakeGpus(1));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(events).anySatisfy(e -> {

@@ -121,6 +121,11 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
                   .setTime(NodeMapper.timestamp(now))
                   .build());
         }
+        call.onNext(
+            NodeEvent.newBuilder()
+                .setType(NodeEventType.NODE_EVENT_TYPE_SYNCED)
+                .setTime(NodeMapper.timestamp(now))
+                .build());
       }
     }
     LOG.debug("watch-nodes stream opened");

@@ -9,6 +9,7 @@ import dev.meshd.proto.v1.ListNodesRequest;
 import dev.meshd.proto.v1.MeshServiceGrpc;
 import dev.meshd.proto.v1.Node;
 import dev.meshd.proto.v1.NodeEvent;
+import dev.meshd.proto.v1.NodeEventType;
 import dev.meshd.proto.v1.WatchNodesRequest;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -30,6 +31,9 @@ public final class ListNodesCommand extends AgentCommand {
 
   @Override
   protected int run(AgentConnection agent, Output output, CliContext context) {
+    if (watch) {
+      return watch(agent, output, context);
+    }
     // The contract says the agent sorts by id; sorting again keeps every format stable even
     // when talking to an agent that does not.
     List<Node> nodes =
@@ -39,15 +43,28 @@ public final class ListNodesCommand extends AgentCommand {
             .stream()
             .sorted(Comparator.comparing(Node::getId))
             .toList();
-    if (!watch) {
-      output.list(nodes, () -> NodeTable.render(nodes, context.clock().instant()));
-      return ExitCodes.OK;
-    }
-    // The list above is the starting point, so the stream only needs to carry what changes.
+    output.list(nodes, () -> NodeTable.render(nodes, context.clock().instant()));
+    return ExitCodes.OK;
+  }
+
+  /**
+   * One WatchNodes stream gives both the starting list (the ADDED events up to SYNCED) and the
+   * changes, so nothing that happens between listing and watching is missed.
+   */
+  private int watch(AgentConnection agent, Output output, CliContext context) {
     Iterator<NodeEvent> events =
         agent.streaming(MeshServiceGrpc::newBlockingStub)
-            .watchNodes(WatchNodesRequest.newBuilder().setSkipInitial(true).build());
-    new NodeWatch(output, context.clock(), context.stdoutIsTerminal()).follow(nodes, events);
+            .watchNodes(WatchNodesRequest.getDefaultInstance());
+    NodeSet initial = new NodeSet(List.of());
+    while (events.hasNext()) {
+      NodeEvent event = events.next();
+      if (event.getType() == NodeEventType.NODE_EVENT_TYPE_SYNCED) {
+        break;
+      }
+      initial.apply(event);
+    }
+    new NodeWatch(output, context.clock(), context.stdoutIsTerminal())
+        .follow(List.copyOf(initial.nodes()), events);
     return ExitCodes.OK;
   }
 }

@@ -28,7 +28,7 @@ final class NodeSet {
       case NODE_EVENT_TYPE_ADDED, NODE_EVENT_TYPE_UPDATED, NODE_EVENT_TYPE_STATE_CHANGED ->
           byId.put(node.getId(), node);
       case NODE_EVENT_TYPE_REMOVED -> byId.remove(node.getId());
-      case NODE_EVENT_TYPE_UNSPECIFIED, UNRECOGNIZED -> {
+      case NODE_EVENT_TYPE_SYNCED, NODE_EVENT_TYPE_UNSPECIFIED, UNRECOGNIZED -> {
         // A newer agent's event type: the next known event carries the node's state anyway.
       }
     }

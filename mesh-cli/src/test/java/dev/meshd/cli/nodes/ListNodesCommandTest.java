@@ -124,7 +124,7 @@ class ListNodesCommandTest {
     assertThat(result.err()).isEmpty();
     assertThat(agent.service().watchRequests())
         .singleElement()
-        .satisfies(request -> assertThat(request.getSkipInitial()).isTrue());
+        .satisfies(request -> assertThat(request.getSkipInitial()).isFalse());
     // Not a terminal: the initial table and one redraw per event, separated by blank lines.
     String[] tables = result.out().split("\n\n");
     assertThat(tables).hasSize(3);

@@ -7,6 +7,7 @@ import dev.meshd.proto.v1.ListNodesResponse;
 import dev.meshd.proto.v1.MeshServiceGrpc;
 import dev.meshd.proto.v1.Node;
 import dev.meshd.proto.v1.NodeEvent;
+import dev.meshd.proto.v1.NodeEventType;
 import dev.meshd.proto.v1.Stats;
 import dev.meshd.proto.v1.WatchNodesRequest;
 import io.grpc.Status;
@@ -87,6 +88,14 @@ public final class FakeMeshService extends MeshServiceGrpc.MeshServiceImplBase {
   @Override
   public void watchNodes(WatchNodesRequest request, StreamObserver<NodeEvent> response) {
     watchRequests.add(request);
+    if (!request.getSkipInitial()) {
+      // As the agent does: the current nodes as ADDED, then SYNCED, then the changes.
+      nodes.forEach(node -> response.onNext(
+          NodeEvent.newBuilder().setType(NodeEventType.NODE_EVENT_TYPE_ADDED).setNode(node)
+              .build()));
+      response.onNext(NodeEvent.newBuilder().setType(NodeEventType.NODE_EVENT_TYPE_SYNCED)
+          .build());
+    }
     watchEvents.forEach(response::onNext);
     if (watchEnd.isOk()) {
       response.onCompleted();
