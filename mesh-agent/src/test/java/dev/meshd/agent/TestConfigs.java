@@ -18,10 +18,7 @@ import dev.meshd.core.config.SecurityConfig;
 import dev.meshd.core.config.TelemetryConfig;
 import dev.meshd.core.gpu.GpuDiscovery;
 import dev.meshd.core.gpu.GpuProbe;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.meshd.testkit.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,12 +34,12 @@ final class TestConfigs {
 
   static AgentConfig agent(String nodeId, Path dir, List<HostPort> seeds,
       Optional<Path> clusterKey) {
-    HostPort gossip = loopback();
+    HostPort gossip = new HostPort("127.0.0.1", FreePorts.loopback());
     return new AgentConfig(
         dir.resolve(nodeId + ".yaml"),
         new NodeConfig(nodeId, "host-" + nodeId, "z1", "r1", Map.of(),
             Set.of(Role.GPU, Role.CONTROL)),
-        new ListenConfig(loopback(), gossip, loopback(), loopback(), loopback(), loopback()),
+        new ListenConfig(new HostPort("127.0.0.1", FreePorts.loopback()), gossip, new HostPort("127.0.0.1", FreePorts.loopback()), new HostPort("127.0.0.1", FreePorts.loopback()), new HostPort("127.0.0.1", FreePorts.loopback()), new HostPort("127.0.0.1", FreePorts.loopback())),
         new GossipConfig(seeds, GossipProfile.LOCAL, GossipProfile.LOCAL.tuning()),
         new RaftConfig(dir.resolve("data/" + nodeId), List.of()),
         new GpusConfig(GpuSourceSetting.SIMULATED, List.of(), Path.of("nvidia-smi"),
@@ -77,14 +74,6 @@ final class TestConfigs {
             utilization, "", true, GpuSource.SIMULATED));
       }
       return GpuDiscovery.found(gpus, "fake");
-    }
-  }
-
-  static HostPort loopback() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return new HostPort("127.0.0.1", socket.getLocalPort());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.meshd.bench;
 
+import dev.meshd.testkit.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,7 +36,7 @@ public final class AgentFootprintBench {
     double[] idleCpuPerSecond = new double[runs];
     for (int run = 0; run < runs; run++) {
       Path dir = Files.createTempDirectory("meshd-footprint");
-      int metrics = GossipPropagationBench.freePort();
+      int metrics = FreePorts.loopback();
       Path config = dir.resolve("agent.yaml");
       Files.writeString(config, """
           node: {id: bench, host-id: bench-host, roles: [gpu]}
@@ -43,9 +44,9 @@ public final class AgentFootprintBench {
                    metrics: 127.0.0.1:%d, router: 127.0.0.1:%d, fabric: 127.0.0.1:%d}
           gossip: {profile: lan}
           gpus: {source: simulated, simulated: [{model: H100-80GB, count: 8, vram-gb: 80}]}
-          """.formatted(GossipPropagationBench.freePort(), GossipPropagationBench.freePort(),
-          GossipPropagationBench.freePort(), metrics, GossipPropagationBench.freePort(),
-          GossipPropagationBench.freePort()));
+          """.formatted(FreePorts.loopback(), FreePorts.loopback(),
+          FreePorts.loopback(), metrics, FreePorts.loopback(),
+          FreePorts.loopback()));
       ProcessBuilder pb =
           new ProcessBuilder(root.resolve("bin/mesh-agent").toString(), "start", "--config",
               config.toString())

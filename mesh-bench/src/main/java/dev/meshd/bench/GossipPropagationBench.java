@@ -8,11 +8,8 @@ import dev.meshd.core.config.HostPort;
 import dev.meshd.core.fleet.FleetEvent;
 import dev.meshd.core.security.ClusterKey;
 import dev.meshd.gossip.GossipAgent;
+import dev.meshd.testkit.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +44,7 @@ public final class GossipPropagationBench {
       long joinStart = System.nanoTime();
       HostPort seed = null;
       for (int i = 0; i < n; i++) {
-        HostPort listen = new HostPort("127.0.0.1", freePort());
+        HostPort listen = new HostPort("127.0.0.1", FreePorts.loopback());
         GossipAgent agent =
             GossipAgent.builder()
                 .listen(listen)
@@ -136,13 +133,5 @@ public final class GossipPropagationBench {
     return new CapabilityRecord(CapabilityRecord.SCHEMA_VERSION, nodeId, "host-" + nodeId, "z1",
         "r1", Map.of(), Set.of("gpu"), "bench", version, "127.0.0.1:1", gossip.toString(),
         "127.0.0.1:2", gpus, List.of());
-  }
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

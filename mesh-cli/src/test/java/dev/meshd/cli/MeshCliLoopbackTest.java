@@ -8,9 +8,8 @@ import dev.meshd.cli.testing.CliRunner;
 import dev.meshd.cli.testing.CliRunner.Result;
 import dev.meshd.cli.testing.FakeAgent;
 import dev.meshd.cli.testing.TestNodes;
+import dev.meshd.testkit.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +47,7 @@ class MeshCliLoopbackTest {
 
   @Test
   void unreachableAgentIsOneLineAndExitOne() throws IOException {
-    int port = freePort();
+    int port = FreePorts.loopback();
     CliRunner cli = new CliRunner(Map.of(), ChannelFactory.plaintext(), false);
 
     Result result = cli.run("--server", "127.0.0.1:" + port, "list-nodes");
@@ -57,12 +56,5 @@ class MeshCliLoopbackTest {
     assertThat(result.out()).isEmpty();
     assertThat(result.err())
         .isEqualTo("cannot reach agent at 127.0.0.1:" + port + ": connection refused\n");
-  }
-
-  /** A port that was free a moment ago: bound by the OS, then released with nothing on it. */
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshd.testkit.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -149,7 +150,7 @@ class LocalMeshE2EIT {
   @Test
   @Order(6)
   void unreachableAgentIsOneLineAndExitOne() throws Exception {
-    int port = MeshProcesses.freePort();
+    int port = FreePorts.loopback();
     var result = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", "127.0.0.1:" + port, "list-nodes");
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.stderr().strip())

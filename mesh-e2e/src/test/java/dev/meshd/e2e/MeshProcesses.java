@@ -1,9 +1,7 @@
 package dev.meshd.e2e;
 
+import dev.meshd.testkit.FreePorts;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +42,7 @@ final class MeshProcesses implements AutoCloseable {
       Matcher m = LOOPBACK_PORT.matcher(yaml);
       StringBuilder out = new StringBuilder();
       while (m.find()) {
-        int port = portMap.computeIfAbsent(m.group(1), p -> freePort());
+        int port = portMap.computeIfAbsent(m.group(1), p -> FreePorts.loopback());
         m.appendReplacement(out, "127.0.0.1:" + port);
       }
       m.appendTail(out);
@@ -110,14 +108,6 @@ final class MeshProcesses implements AutoCloseable {
   }
 
   record Result(int exitCode, String stdout, String stderr) {}
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @Override
   public void close() {

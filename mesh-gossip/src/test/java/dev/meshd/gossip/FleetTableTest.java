@@ -7,10 +7,9 @@ import dev.meshd.core.config.HostPort;
 import dev.meshd.core.fleet.FleetEvent;
 import dev.meshd.core.fleet.FleetMember;
 import dev.meshd.core.fleet.MemberState;
-import java.time.Clock;
+import dev.meshd.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class FleetTableTest {
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T08:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-22T08:00:00Z"));
   private final List<FleetEvent> events = new ArrayList<>();
   private FleetTable table;
 
@@ -107,33 +106,5 @@ class FleetTableTest {
 
   private static CapabilityRecord record(String nodeId, long version) {
     return GossipTestCluster.record(nodeId, new HostPort("127.0.0.1", 7946), 1, version);
-  }
-
-  /** A clock tests move by hand. */
-  static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

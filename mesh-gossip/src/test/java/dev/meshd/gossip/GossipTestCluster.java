@@ -6,11 +6,8 @@ import dev.meshd.core.capability.GpuSource;
 import dev.meshd.core.config.GossipProfile;
 import dev.meshd.core.config.HostPort;
 import dev.meshd.core.security.ClusterKey;
+import dev.meshd.testkit.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +35,7 @@ final class GossipTestCluster implements AutoCloseable {
 
   /** Starts an agent named {@code nodeId} with {@code gpus} simulated GPUs, joined to node 0. */
   Node start(String nodeId, int gpus, Optional<ClusterKey> key) {
-    HostPort listen = new HostPort("127.0.0.1", freePort());
+    HostPort listen = new HostPort("127.0.0.1", FreePorts.loopback());
     List<HostPort> seeds =
         nodes.isEmpty() ? List.of() : List.of(HostPort.parse(nodes.getFirst().agent.address()));
     FaultyTransport[] transport = new FaultyTransport[1];
@@ -77,14 +74,6 @@ final class GossipTestCluster implements AutoCloseable {
     return new CapabilityRecord(CapabilityRecord.SCHEMA_VERSION, nodeId, "host-" + nodeId, "z1",
         "r1", Map.of("team", "infra"), Set.of("gpu"), "test", version, "127.0.0.1:1",
         gossip.toString(), "127.0.0.1:2", gpus, List.of());
-  }
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override
