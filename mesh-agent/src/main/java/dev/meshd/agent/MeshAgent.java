@@ -5,6 +5,8 @@ import dev.meshd.agent.inventory.GpuRefresher;
 import dev.meshd.agent.inventory.Inventory;
 import dev.meshd.agent.metrics.GpuMetrics;
 import dev.meshd.agent.metrics.MetricsHttpServer;
+import dev.meshd.agent.telemetry.GrpcServerTracing;
+import dev.meshd.agent.telemetry.Tracing;
 import dev.meshd.core.capability.CapabilityRecord;
 import dev.meshd.core.config.AgentConfig;
 import dev.meshd.core.gpu.GpuProbe;
@@ -39,9 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One running agent: the only place that wires the modules together.
  *
- * <p>Start order: metrics endpoint, inventory, gossip, gRPC API, then ready. {@link #close()}
+ * <p>Start order: tracing, metrics endpoint, inventory, gossip, gRPC API, then ready. {@link #close()}
  * undoes them in reverse, once, within a bounded time: not ready, gRPC drained, fleet left
- * (peers see LEFT), refresher and metrics endpoint stopped.
+ * (peers see LEFT), refresher and metrics endpoint stopped, buffered spans flushed.
  */
 public final class MeshAgent implements AutoCloseable {
 
@@ -58,6 +60,7 @@ public final class MeshAgent implements AutoCloseable {
   private GossipAgent gossip;
   private Server grpcServer;
   private MetricsHttpServer metricsServer;
+  private Tracing tracing;
 
   public MeshAgent(AgentConfig config, GpuProbe gpuProbe, Clock clock) {
     this.config = config;
@@ -72,6 +75,8 @@ public final class MeshAgent implements AutoCloseable {
    */
   public void start() {
     try {
+      tracing = Tracing.fromConfig(config.telemetry(), config.node().id());
+      started.push(tracing);
       bindProcessMetrics();
       metricsServer = startMetrics();
       Inventory inventory = new Inventory(config, gpuProbe, AgentVersion.get(), clock);
@@ -203,6 +208,7 @@ public final class MeshAgent implements AutoCloseable {
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
             .addService(meshService)
+            .intercept(new GrpcServerTracing(tracing.tracer()))
             .addService(health.getHealthService())
             .build();
     try {
