@@ -123,6 +123,20 @@ class LocalMeshE2EIT {
   }
 
   @Test
+  @Order(3)
+  void examplePrometheusConfigIsValid() throws Exception {
+    Path promtool = findOnPath("promtool");
+    Assumptions.assumeTrue(promtool != null,
+        "promtool not installed (apt-get install prometheus); .ci/run installs it");
+    Process check = new ProcessBuilder(promtool.toString(), "check", "config",
+        MeshProcesses.ROOT.resolve("examples/prometheus.yml").toString())
+        .redirectErrorStream(true).start();
+    String output = new String(check.getInputStream().readAllBytes());
+    assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(check.exitValue()).as("promtool check config said:%n%s", output).isZero();
+  }
+
+  @Test
   @Order(4)
   void killedAgentIsNoLongerAlive() throws Exception {
     mesh.agent("node3").destroyForcibly();
@@ -133,6 +147,11 @@ class LocalMeshE2EIT {
     await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
         .untilAsserted(() -> assertThat(nodesByState().get("node3")).isEqualTo("NODE_STATE_DEAD"));
     assertThat(nodesByState().get("node2")).isEqualTo("NODE_STATE_ALIVE");
+
+    // The same node restarted (a new process, a new gossip identity) is ALIVE again.
+    mesh.startAgent("node3");
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> assertThat(nodesByState().get("node3")).isEqualTo("NODE_STATE_ALIVE"));
   }
 
   @Test

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.meshd.core.capability.CapabilityRecord;
+import dev.meshd.core.config.HostPort;
 import dev.meshd.core.fleet.FleetEvent;
 import dev.meshd.core.fleet.FleetMember;
 import dev.meshd.core.fleet.MemberState;
 import dev.meshd.core.security.ClusterKey;
+import dev.meshd.testkit.FreePorts;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -95,6 +97,23 @@ class GossipAgentIT {
     });
     assertThat(statesOfC).containsSubsequence(MemberState.SUSPECT, MemberState.DEAD);
     assertThat(a.agent().member("node-b").orElseThrow().state()).isEqualTo(MemberState.ALIVE);
+  }
+
+  @Test
+  void anAgentStartedBeforeItsSeedJoinsOnceTheSeedIsUp() {
+    HostPort seedAddress = new HostPort("127.0.0.1", FreePorts.loopback());
+    var early = cluster.start("early", 1, Optional.of(GossipTestCluster.KEY),
+        new HostPort("127.0.0.1", FreePorts.loopback()), List.of(seedAddress));
+    assertThat(early.agent().members()).hasSize(1);
+
+    var seed = cluster.start("seed", 1, Optional.of(GossipTestCluster.KEY), seedAddress,
+        List.of());
+
+    // The early agent retries its seeds on every periodic sync (5 s in the local profile).
+    await().atMost(PROPAGATION).untilAsserted(() -> {
+      assertThat(early.agent().member("seed")).isPresent();
+      assertThat(seed.agent().member("early")).isPresent();
+    });
   }
 
   @Test

@@ -35,9 +35,14 @@ final class GossipTestCluster implements AutoCloseable {
 
   /** Starts an agent named {@code nodeId} with {@code gpus} simulated GPUs, joined to node 0. */
   Node start(String nodeId, int gpus, Optional<ClusterKey> key) {
-    HostPort listen = new HostPort("127.0.0.1", FreePorts.loopback());
     List<HostPort> seeds =
         nodes.isEmpty() ? List.of() : List.of(HostPort.parse(nodes.getFirst().agent.address()));
+    return start(nodeId, gpus, key, new HostPort("127.0.0.1", FreePorts.loopback()), seeds);
+  }
+
+  /** Starts an agent on {@code listen} that joins through {@code seeds}. */
+  Node start(String nodeId, int gpus, Optional<ClusterKey> key, HostPort listen,
+      List<HostPort> seeds) {
     FaultyTransport[] transport = new FaultyTransport[1];
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     GossipAgent agent =
