@@ -230,13 +230,19 @@ public final class MeshAgent implements AutoCloseable {
   }
 
   private static void warnIfReadableByOthers(java.nio.file.Path keyFile) {
+    var view =
+        java.nio.file.Files.getFileAttributeView(
+            keyFile, java.nio.file.attribute.PosixFileAttributeView.class);
+    if (view == null) {
+      return; // not a POSIX file system: nothing to check
+    }
     try {
-      var permissions = java.nio.file.Files.getPosixFilePermissions(keyFile);
+      var permissions = view.readAttributes().permissions();
       if (permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
           || permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
         LOG.warn("cluster key file {} is readable by other users (chmod 600 it)", keyFile);
       }
-    } catch (IOException | UnsupportedOperationException e) {
+    } catch (IOException e) {
       LOG.debug("cannot read permissions of {}: {}", keyFile, e.toString());
     }
   }

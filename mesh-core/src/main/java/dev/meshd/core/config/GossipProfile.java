@@ -18,7 +18,7 @@ public enum GossipProfile {
    * Loopback or one rack: with 3 nodes a killed one is SUSPECT within ~1 s and DEAD within
    * ~4 s (~10 s with 32 nodes). Cheap in a local mesh where packets are never lost.
    */
-  LOCAL(
+  LOCAL(new GossipTuning(
       // Probe every 500 ms: loopback RTT is microseconds; CPU cost is one small message.
       Duration.ofMillis(500),
       // A probe answered after 300 ms on loopback means the peer is stalled.
@@ -36,12 +36,12 @@ public enum GossipProfile {
       // Metadata fetch timeout: a local peer that cannot answer in 1 s is overloaded.
       Duration.ofSeconds(1),
       // TCP connect timeout for the gossip transport.
-      Duration.ofSeconds(1)),
+      Duration.ofSeconds(1))),
   /**
    * A data-center LAN: hundreds of nodes; SUSPECT within ~2 s, DEAD after a further
    * 4 * ceil(log2(N + 1)) s: 8 s at 3 nodes, 20 s at 16, 32 s at 128.
    */
-  LAN(
+  LAN(new GossipTuning(
       // memberlist's LAN probe interval is 1 s; failures are seen within 1-2 probe rounds.
       Duration.ofSeconds(1),
       // 500 ms is memberlist's LAN probe timeout (RTT plus scheduling jitter under load).
@@ -59,24 +59,12 @@ public enum GossipProfile {
       // Metadata fetch timeout 3 s (scalecube's default).
       Duration.ofSeconds(3),
       // TCP connect timeout 3 s (scalecube's default).
-      Duration.ofSeconds(3));
+      Duration.ofSeconds(3)));
 
   private final GossipTuning tuning;
 
-  GossipProfile(
-      Duration pingInterval,
-      Duration pingTimeout,
-      int pingReqMembers,
-      int suspicionMult,
-      Duration syncInterval,
-      Duration gossipInterval,
-      int gossipFanout,
-      Duration metadataTimeout,
-      Duration connectTimeout) {
-    this.tuning =
-        new GossipTuning(
-            pingInterval, pingTimeout, pingReqMembers, suspicionMult, syncInterval,
-            gossipInterval, gossipFanout, metadataTimeout, connectTimeout);
+  GossipProfile(GossipTuning tuning) {
+    this.tuning = tuning;
   }
 
   public GossipTuning tuning() {
