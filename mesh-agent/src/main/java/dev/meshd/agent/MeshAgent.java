@@ -1,6 +1,9 @@
 package dev.meshd.agent;
 
 import dev.meshd.agent.api.MeshGrpcService;
+import dev.meshd.agent.auth.BearerAuthInterceptor;
+import dev.meshd.agent.auth.TokenRegistry;
+import dev.meshd.agent.auth.TokensFile;
 import dev.meshd.agent.inventory.GpuRefresher;
 import dev.meshd.agent.inventory.Inventory;
 import dev.meshd.agent.metrics.GpuMetrics;
@@ -79,14 +82,17 @@ public final class MeshAgent implements AutoCloseable {
       started.push(tracing);
       bindProcessMetrics();
       metricsServer = startMetrics();
+      Optional<ClusterKey> clusterKey = loadClusterKey();
+      Optional<TokenRegistry> tokens =
+          config.security().tokensFile().map(f -> new TokenRegistry(TokensFile.read(f), clusterKey));
       Inventory inventory = new Inventory(config, gpuProbe, AgentVersion.get(), clock);
       CapabilityRecord record = inventory.initialRecord();
-      gossip = startGossip(record);
+      gossip = startGossip(record, clusterKey);
       GpuRefresher refresher =
           new GpuRefresher(inventory, gossip::self, gossip::publish, new GpuMetrics(registry));
       refresher.start(config.gpus().refreshInterval());
       started.push(refresher);
-      grpcServer = startGrpc();
+      grpcServer = startGrpc(tokens);
       ready.set(true);
       LOG.info("agent {} ready: grpc {}, gossip {}, metrics {}", config.node().id(),
           config.listen().grpc(), gossip.address(), config.listen().metrics());
@@ -173,13 +179,17 @@ public final class MeshAgent implements AutoCloseable {
     }
   }
 
-  private GossipAgent startGossip(CapabilityRecord record) {
+  private Optional<ClusterKey> loadClusterKey() {
     Optional<ClusterKey> key = config.security().clusterKeyFile().map(ClusterKey::load);
     config.security().clusterKeyFile().ifPresent(MeshAgent::warnIfReadableByOthers);
     if (key.isEmpty()) {
       LOG.warn("security.cluster-key-file is not set: gossip records are NOT authenticated; "
           + "any process that reaches {} can publish records", config.listen().gossip());
     }
+    return key;
+  }
+
+  private GossipAgent startGossip(CapabilityRecord record, Optional<ClusterKey> key) {
     GossipAgent agent =
         GossipAgent.builder()
             .listen(config.listen().gossip())
@@ -200,14 +210,21 @@ public final class MeshAgent implements AutoCloseable {
     return agent;
   }
 
-  private Server startGrpc() {
+  private Server startGrpc(Optional<TokenRegistry> tokens) {
     var listen = config.listen().grpc();
+    if (tokens.isEmpty()) {
+      LOG.warn("security.tokens-file is not set: every gRPC call to {} is allowed", listen);
+    } else {
+      LOG.info("grpc: bearer tokens required ({} configured)", tokens.get().size());
+    }
     HealthStatusManager health = new HealthStatusManager();
     MeshGrpcService meshService =
         new MeshGrpcService(gossip, gossip::self, gossip::rejectedRecords, clock);
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
             .addService(meshService)
+            // Interceptors run in reverse order of addition: the span covers refused calls too.
+            .intercept(new BearerAuthInterceptor(tokens))
             .intercept(new GrpcServerTracing(tracing.tracer()))
             .addService(health.getHealthService())
             .build();

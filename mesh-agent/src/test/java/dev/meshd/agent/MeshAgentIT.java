@@ -115,6 +115,39 @@ class MeshAgentIT {
   }
 
   @Test
+  void withATokensFileEveryCallNeedsABearerToken() throws Exception {
+    Path tokens = dir.resolve("tokens.yaml");
+    java.nio.file.Files.writeString(tokens,
+        "tokens:\n  - {name: ci, role: viewer, token: \"viewer-secret-0123456789\"}\n");
+    AgentConfig base = TestConfigs.agent("a", dir, List.of(), Optional.empty());
+    AgentConfig config = new AgentConfig(base.source(), base.node(), base.listen(), base.gossip(),
+        base.raft(), base.gpus(), base.runtimes(), base.fabric(), base.telemetry(),
+        new dev.meshd.core.config.SecurityConfig(Optional.empty(), Optional.of(tokens),
+            Optional.empty()),
+        base.logging());
+    MeshAgent agent = new MeshAgent(config, new TestConfigs.FakeGpus(1), Clock.systemUTC());
+    toClose.add(agent);
+    agent.start();
+    var stub = MeshServiceGrpc.newBlockingStub(channel(agent.grpcPort()));
+
+    StatusRuntimeException refused =
+        org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+            () -> stub.listNodes(ListNodesRequest.getDefaultInstance()));
+    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+
+    io.grpc.Metadata headers = new io.grpc.Metadata();
+    headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+        "Bearer viewer-secret-0123456789");
+    assertThat(stub.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(
+        headers)).listNodes(ListNodesRequest.getDefaultInstance()).getNodesCount()).isEqualTo(1);
+
+    // Health checks stay open for load balancers and probes.
+    assertThat(io.grpc.health.v1.HealthGrpc.newBlockingStub(channel(agent.grpcPort()))
+        .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance()).getStatus())
+        .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+  }
+
+  @Test
   void readinessFollowsTheLifecycle() throws Exception {
     MeshAgent a = start("a", List.of(), new TestConfigs.FakeGpus(1));
     assertThat(httpStatus(a.metricsPort(), "/readyz")).isEqualTo(200);

@@ -1,5 +1,6 @@
 package dev.meshd.agent.command;
 
+import dev.meshd.agent.auth.TokensFile;
 import dev.meshd.core.config.AgentConfig;
 import dev.meshd.core.config.ConfigException;
 import dev.meshd.core.config.ConfigLoader;
@@ -26,6 +27,13 @@ final class ConfigFiles {
       config.security().clusterKeyFile().ifPresent(ClusterKey::load);
     } catch (IllegalArgumentException e) {
       err.println(file + ": security.cluster-key-file: " + e.getMessage());
+      err.flush();
+      return null;
+    }
+    try {
+      config.security().tokensFile().ifPresent(TokensFile::read);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
       err.flush();
       return null;
     }
