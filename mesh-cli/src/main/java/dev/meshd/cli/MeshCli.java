@@ -1,6 +1,7 @@
 package dev.meshd.cli;
 
 import dev.meshd.cli.command.CliContext;
+import dev.meshd.cli.command.CommandFailure;
 import dev.meshd.cli.command.EnvironmentDefaults;
 import dev.meshd.cli.command.ExitCodes;
 import dev.meshd.cli.command.GlobalOptions;
@@ -74,8 +75,14 @@ public final class MeshCli {
 
   private static IExecutionExceptionHandler callFailures(GlobalOptions options, PrintStream err) {
     return (failure, commandLine, parseResult) -> {
+      int exitCode = ExitCodes.AGENT_FAILED;
       if (failure instanceof StatusRuntimeException call) {
         err.println(CallErrorMapper.describe(call, options.server(), options.timeout()));
+      } else if (failure instanceof CommandFailure known) {
+        // A verb's own verdict (a bad input file, a snapshot that failed its checksum): its line
+        // as written, without the usage hint that picocli's usage errors carry.
+        err.println(known.getMessage());
+        exitCode = known.exitCode();
       } else {
         // Not a gRPC failure, so a fault of this program; still one line unless --verbose.
         err.println("mesh-cli: " + failure);
@@ -84,7 +91,7 @@ public final class MeshCli {
         failure.printStackTrace(err);
       }
       err.flush();
-      return ExitCodes.AGENT_FAILED;
+      return exitCode;
     };
   }
 

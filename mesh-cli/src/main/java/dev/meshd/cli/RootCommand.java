@@ -5,6 +5,9 @@ import dev.meshd.cli.command.CommandRoot;
 import dev.meshd.cli.command.GlobalOptions;
 import dev.meshd.cli.nodes.DescribeNodeCommand;
 import dev.meshd.cli.nodes.ListNodesCommand;
+import dev.meshd.cli.placement.PlacementCommand;
+import dev.meshd.cli.policy.PolicyCommand;
+import dev.meshd.cli.raft.RaftCommand;
 import dev.meshd.cli.stats.StatsCommand;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -24,7 +27,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = CliVersion.class,
     description = "Operate a meshd serving mesh through any agent's gRPC API.",
-    subcommands = {ListNodesCommand.class, DescribeNodeCommand.class, StatsCommand.class})
+    subcommands = {
+      ListNodesCommand.class, DescribeNodeCommand.class, StatsCommand.class,
+      PolicyCommand.class, PlacementCommand.class, RaftCommand.class
+    })
 final class RootCommand implements Callable<Integer>, CommandRoot {
 
   @Mixin

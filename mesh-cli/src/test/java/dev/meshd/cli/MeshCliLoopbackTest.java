@@ -3,7 +3,6 @@ package dev.meshd.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshd.cli.connect.BearerTokenInterceptor;
-import dev.meshd.cli.connect.ChannelFactory;
 import dev.meshd.cli.testing.CliRunner;
 import dev.meshd.cli.testing.CliRunner.Result;
 import dev.meshd.cli.testing.FakeAgent;
@@ -48,7 +47,7 @@ class MeshCliLoopbackTest {
   @Test
   void unreachableAgentIsOneLineAndExitOne() throws IOException {
     int port = FreePorts.loopback();
-    CliRunner cli = new CliRunner(Map.of(), ChannelFactory.plaintext(), false);
+    CliRunner cli = CliRunner.plaintext();
 
     Result result = cli.run("--server", "127.0.0.1:" + port, "list-nodes");
 

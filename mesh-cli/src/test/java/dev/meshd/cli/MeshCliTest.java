@@ -35,7 +35,8 @@ class MeshCliTest {
       strings = {
         "", "lsit-nodes", "list-nodes --bogus", "-o xml list-nodes", "--server nohost stats",
         "--server 127.0.0.1:0 stats", "--timeout 0s stats", "--timeout soon stats",
-        "describe-node a b"
+        "describe-node a b", "policy", "policy bogus", "placement", "raft", "raft snapshot",
+        "policy get a b", "raft status extra", "placement put -f"
       })
   void badUsageExitsTwoWithTheReasonOnStderr(String args) {
     Result result = cli.run(args.isEmpty() ? new String[0] : args.split(" "));
@@ -56,7 +57,11 @@ class MeshCliTest {
   void helpAndVersionExitZero() {
     Result help = cli.run("--help");
     assertThat(help.exitCode()).isZero();
-    assertThat(help.out()).contains("list-nodes", "describe-node", "stats", "--server");
+    assertThat(help.out()).contains(
+        "list-nodes", "describe-node", "stats", "policy", "placement", "raft", "--server");
+    assertThat(cli.run("policy", "--help").out())
+        .contains("put", "get", "list", "delete", "watch");
+    assertThat(cli.run("raft", "snapshot", "save", "--help").out()).contains("--force");
 
     Result version = cli.run("--version");
     assertThat(version.exitCode()).isZero();

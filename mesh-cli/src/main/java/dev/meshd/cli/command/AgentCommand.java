@@ -34,15 +34,24 @@ public abstract class AgentCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The context of this invocation, for {@link #validate()} (which reads input files, and
+   * {@code -f -} reads stdin) before {@link #run} is handed the same context.
+   */
+  protected final CliContext context() {
+    return ((CommandRoot) spec.root().userObject()).context();
+  }
+
   /** The picocli model of this verb, for usage errors that name it. */
   protected final CommandSpec spec() {
     return spec;
   }
 
   /**
-   * Checks the verb's own arguments before anything is sent; throw a
-   * {@link picocli.CommandLine.ParameterException} (exit 2) for bad input. Does nothing unless
-   * overridden.
+   * Checks the verb's own arguments, and reads the files they name, before anything is sent;
+   * throw a {@link picocli.CommandLine.ParameterException} (exit 2, with a usage hint) for bad
+   * arguments or a {@link CommandFailure} (its own exit code and line) for a bad file. Does
+   * nothing unless overridden.
    */
   protected void validate() {}
 

@@ -2,17 +2,19 @@ package dev.meshd.cli.command;
 
 import dev.meshd.cli.connect.ChannelFactory;
 import java.io.Console;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything a command touches outside its arguments: the output streams, the environment, the
- * clock, how channels to the agent are opened and whether stdout is a terminal. Tests pass their
- * own (a fixed clock, in-process channels) so that no command reads process-wide state.
- * Immutable.
+ * Everything a command touches outside its arguments: stdin, the output streams, the
+ * environment, the clock, how channels to the agent are opened and whether stdout is a terminal.
+ * Tests pass their own (a fixed clock, in-process channels, a scripted stdin) so that no command
+ * reads process-wide state. Immutable.
  *
+ * @param in what {@code -f -} reads
  * @param out where results go
  * @param err where the one-line error reports go
  * @param env the environment variables ({@code MESHD_SERVER}, {@code MESHD_TOKEN})
@@ -21,6 +23,7 @@ import java.util.Objects;
  * @param stdoutIsTerminal whether {@code --watch} may clear the screen between redraws
  */
 public record CliContext(
+    InputStream in,
     PrintStream out,
     PrintStream err,
     Map<String, String> env,
@@ -29,6 +32,7 @@ public record CliContext(
     boolean stdoutIsTerminal) {
 
   public CliContext {
+    Objects.requireNonNull(in, "in");
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(err, "err");
     env = Map.copyOf(Objects.requireNonNull(env, "env"));
@@ -37,12 +41,12 @@ public record CliContext(
   }
 
   /**
-   * The context of a real invocation: the system clock, plaintext Netty channels, and terminal
-   * detection for {@code out} when it is the process's stdout.
+   * The context of a real invocation: the process's stdin, the system clock, plaintext Netty
+   * channels, and terminal detection for {@code out} when it is the process's stdout.
    */
   public static CliContext of(PrintStream out, PrintStream err, Map<String, String> env) {
     return new CliContext(
-        out, err, env, Clock.systemUTC(), ChannelFactory.plaintext(),
+        System.in, out, err, env, Clock.systemUTC(), ChannelFactory.plaintext(),
         out == System.out && processHasTerminal());
   }
 

@@ -36,6 +36,8 @@ public final class CallErrorMapper {
       case UNAVAILABLE -> status.getCause() != null
           ? unreachable + transportFailure(status)
           : refusal(status);
+      // The usual cause is a missing or mistyped token; say where one goes.
+      case UNAUTHENTICATED -> refusal(status) + " (pass a token with --token or MESHD_TOKEN)";
       default -> refusal(status);
     };
   }

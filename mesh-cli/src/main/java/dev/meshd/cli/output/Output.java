@@ -66,6 +66,14 @@ public final class Output {
     result(() -> ProtoJson.tree(message), table);
   }
 
+  /**
+   * Prints a document that is not a protobuf message (for example what a verb did locally, such
+   * as the file a snapshot was saved to), or text for {@code table}.
+   */
+  public void document(JsonNode document, Supplier<String> table) {
+    result(() -> document, table);
+  }
+
   /** Prints a list as one JSON array (or YAML sequence), or as text for {@code table}. */
   public void list(List<? extends MessageOrBuilder> messages, Supplier<String> table) {
     result(() -> ProtoJson.array(messages), table);

@@ -56,7 +56,17 @@ class CallErrorMapperTest {
         .isEqualTo("not found: node \"x\"");
     assertThat(describe(Status.FAILED_PRECONDITION.withDescription("revision 3\n(expected: 4)")))
         .isEqualTo("failed precondition: revision 3 (expected: 4)");
-    assertThat(describe(Status.UNAUTHENTICATED)).isEqualTo("unauthenticated");
+    assertThat(describe(Status.PERMISSION_DENIED.withDescription("role viewer cannot write")))
+        .isEqualTo("permission denied: role viewer cannot write");
+  }
+
+  @Test
+  void unauthenticatedSaysWhereTheTokenGoes() {
+    assertThat(describe(Status.UNAUTHENTICATED))
+        .isEqualTo("unauthenticated (pass a token with --token or MESHD_TOKEN)");
+    assertThat(describe(Status.UNAUTHENTICATED.withDescription("missing bearer token")))
+        .isEqualTo(
+            "unauthenticated: missing bearer token (pass a token with --token or MESHD_TOKEN)");
   }
 
   private static String describe(Status status) {

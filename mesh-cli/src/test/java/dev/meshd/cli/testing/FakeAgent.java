@@ -13,22 +13,24 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link FakeMeshService} served either in-process (fast, no sockets) or on a real loopback
- * port chosen by the OS, with a {@link HeaderRecorder} in front. {@link #close()} stops it and is
- * safe to call twice.
+ * A {@link FakeMeshService} and a {@link FakePolicyService} served either in-process (fast, no
+ * sockets) or on a real loopback port chosen by the OS, with a {@link HeaderRecorder} in front.
+ * {@link #close()} stops it and is safe to call twice.
  */
 public final class FakeAgent implements AutoCloseable {
 
   private final FakeMeshService service;
+  private final FakePolicyService policies;
   private final HeaderRecorder headers;
   private final Server server;
   private final ChannelFactory channels;
   private final ServerAddress address;
 
   private FakeAgent(
-      FakeMeshService service, HeaderRecorder headers, Server server, ChannelFactory channels,
-      ServerAddress address) {
+      FakeMeshService service, FakePolicyService policies, HeaderRecorder headers, Server server,
+      ChannelFactory channels, ServerAddress address) {
     this.service = service;
+    this.policies = policies;
     this.headers = headers;
     this.server = server;
     this.channels = channels;
@@ -38,31 +40,39 @@ public final class FakeAgent implements AutoCloseable {
   /** Served in-process; {@link #channels()} connects to it whatever address the CLI is given. */
   public static FakeAgent inProcess() {
     FakeMeshService service = new FakeMeshService();
+    FakePolicyService policies = new FakePolicyService();
     HeaderRecorder headers = new HeaderRecorder();
     String name = InProcessServerBuilder.generateName();
     Server server =
         start(InProcessServerBuilder.forName(name).directExecutor()
-            .addService(ServerInterceptors.intercept(service, headers)).build());
+            .addService(ServerInterceptors.intercept(service, headers))
+            .addService(ServerInterceptors.intercept(policies, headers)).build());
     ChannelFactory channels =
         ignored -> InProcessChannelBuilder.forName(name).directExecutor().build();
     return new FakeAgent(
-        service, headers, server, channels, new ServerAddress("127.0.0.1", 7070));
+        service, policies, headers, server, channels, new ServerAddress("127.0.0.1", 7070));
   }
 
   /** Served by Netty on 127.0.0.1 and a free port; use the CLI's real channel factory. */
   public static FakeAgent loopback() {
     FakeMeshService service = new FakeMeshService();
+    FakePolicyService policies = new FakePolicyService();
     HeaderRecorder headers = new HeaderRecorder();
     Server server =
         start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .addService(ServerInterceptors.intercept(service, headers)).build());
+            .addService(ServerInterceptors.intercept(service, headers))
+            .addService(ServerInterceptors.intercept(policies, headers)).build());
     return new FakeAgent(
-        service, headers, server, ChannelFactory.plaintext(),
+        service, policies, headers, server, ChannelFactory.plaintext(),
         new ServerAddress("127.0.0.1", server.getPort()));
   }
 
   public FakeMeshService service() {
     return service;
+  }
+
+  public FakePolicyService policies() {
+    return policies;
   }
 
   public HeaderRecorder headers() {
