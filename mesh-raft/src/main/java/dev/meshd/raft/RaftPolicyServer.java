@@ -1,0 +1,216 @@
+package dev.meshd.raft;
+
+import dev.meshd.core.config.RaftConfig;
+import dev.meshd.core.config.RaftPeer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One voter of the policy store's Raft group: a Ratis server with a {@link PolicyStateMachine},
+ * its log and snapshots in the configured data directory, talking gRPC on its peer address.
+ *
+ * <p>Lifecycle: {@link #start()} recovers the storage (formats it only when empty, never wipes
+ * it) and joins the group; {@link #close()} stops it; both safe to call twice. Thread-safe.
+ */
+public final class RaftPolicyServer implements AutoCloseable {
+
+  /** All meshes use one group id: a node belongs to exactly one policy store. */
+  public static final RaftGroupId GROUP_ID =
+      RaftGroupId.valueOf(UUID.nameUUIDFromBytes("meshd-policy-store".getBytes(
+          StandardCharsets.UTF_8)));
+
+  private static final Logger LOG = LoggerFactory.getLogger(RaftPolicyServer.class);
+
+  private final RaftPeer self;
+  private final RaftGroup group;
+  private final Path dataDir;
+  private final RaftServerSettings settings;
+  private final PolicyStateMachine stateMachine;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile RaftServer server;
+
+  private RaftPolicyServer(Builder b) {
+    this.self = b.peers.stream().filter(p -> p.id().equals(b.nodeId)).findFirst().orElseThrow();
+    this.group = RaftGroups.of(GROUP_ID, b.peers);
+    this.dataDir = b.dataDir;
+    this.settings = b.settings;
+    this.stateMachine = new PolicyStateMachine(settings.historyLimit());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Recovers storage, binds the Raft port and joins the group. */
+  public void start() throws IOException {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("already started");
+    }
+    Files.createDirectories(dataDir);
+    RaftProperties properties = settings.toProperties(self.address(), dataDir);
+    RaftServer s = RaftServer.newBuilder()
+        .setServerId(RaftPeerId.valueOf(self.id()))
+        .setGroup(group)
+        .setProperties(properties)
+        .setStateMachine(stateMachine)
+        // RECOVER keeps what is on disk; Ratis formats the directory only when it is empty.
+        .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+    server = s;
+    s.start();
+    LOG.info("raft: {} started on {} (data {}, peers {})", self.id(), self.address(), dataDir,
+        group.getPeers().size());
+  }
+
+  public String nodeId() {
+    return self.id();
+  }
+
+  public RaftGroup group() {
+    return group;
+  }
+
+  public RaftServerSettings settings() {
+    return settings;
+  }
+
+  /** This voter's replica of the store. */
+  public PolicyStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  /** True while this voter leads the group. */
+  public boolean isLeader() {
+    return division().map(d -> d.getInfo().isLeader()).orElse(false);
+  }
+
+  /** The leader this voter knows of, if any. */
+  public Optional<String> leaderId() {
+    return division()
+        .map(d -> d.getInfo().getLeaderId())
+        .map(RaftPeerId::toString);
+  }
+
+  /** Index of the last entry this voter applied, -1 before the first. */
+  public long appliedIndex() {
+    return division().map(d -> d.getInfo().getLastAppliedIndex()).orElse(-1L);
+  }
+
+  /**
+   * The first index still in this voter's log; past the last applied index of a follower that
+   * was away, that follower can only catch up by installing a snapshot.
+   */
+  public long logStartIndex() {
+    return division().map(d -> d.getRaftLog().getStartIndex()).orElse(-1L);
+  }
+
+  /** A store whose writes go through the group and whose local reads and watches use this voter. */
+  public RaftPolicyStore newStore(StoreOptions options) {
+    if (server == null) {
+      throw new IllegalStateException("not started");
+    }
+    return new RaftPolicyStore(group, stateMachine, options);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    RaftServer s = server;
+    if (s != null) {
+      s.close();
+      LOG.info("raft: {} stopped", self.id());
+    }
+  }
+
+  private Optional<RaftServer.Division> division() {
+    RaftServer s = server;
+    if (s == null || closed.get()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(s.getDivision(GROUP_ID));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Collects the server's parts; {@link #build()} names what is missing. */
+  public static final class Builder {
+    private String nodeId;
+    private final List<RaftPeer> peers = new ArrayList<>();
+    private Path dataDir;
+    private RaftServerSettings settings = RaftServerSettings.defaults();
+
+    private Builder() {}
+
+    public Builder nodeId(String nodeId) {
+      this.nodeId = nodeId;
+      return this;
+    }
+
+    public Builder peers(List<RaftPeer> peers) {
+      this.peers.clear();
+      this.peers.addAll(peers);
+      return this;
+    }
+
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = dataDir;
+      return this;
+    }
+
+    /** Takes the data dir and peers of the agent's {@code raft:} section. */
+    public Builder config(RaftConfig config) {
+      return dataDir(config.dataDir()).peers(config.peers());
+    }
+
+    public Builder settings(RaftServerSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    public RaftPolicyServer build() {
+      List<String> missing = new ArrayList<>();
+      if (nodeId == null || nodeId.isBlank()) {
+        missing.add("nodeId");
+      }
+      if (peers.isEmpty()) {
+        missing.add("peers");
+      }
+      if (dataDir == null) {
+        missing.add("dataDir");
+      }
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException("raft server: missing " + String.join(", ", missing));
+      }
+      if (peers.stream().noneMatch(p -> p.id().equals(nodeId))) {
+        throw new IllegalStateException("raft server: node id \"" + nodeId
+            + "\" is not among the peers " + peers + " (expected: one of them)");
+      }
+      if (peers.stream().map(RaftPeer::id).distinct().count() != peers.size()) {
+        throw new IllegalStateException("raft server: peers " + peers
+            + " (expected: each id once)");
+      }
+      return new RaftPolicyServer(this);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.meshd.raft.internal;
+
+import dev.meshd.core.policy.DocumentKind;
+import dev.meshd.core.policy.Placement;
+import dev.meshd.core.policy.Policy;
+import java.util.Objects;
+
+/**
+ * One command to the store: a write (PUT, DELETE) that goes through the Raft log, or a read (GET,
+ * LIST) that the state machine answers from its state. Encoded as JSON by {@link StoreCodec}.
+ *
+ * @param op what to do
+ * @param kind which keyspace
+ * @param name the document (empty for LIST)
+ * @param expectedRevision null: unconditional; 0: must not exist; N: must be at N
+ * @param policy the document of a policy PUT, else null
+ * @param placement the document of a placement PUT, else null
+ */
+public record StoreRequest(
+    Op op,
+    DocumentKind kind,
+    String name,
+    Long expectedRevision,
+    Policy policy,
+    Placement placement) {
+
+  /** The four operations; the first two are writes. */
+  public enum Op {
+    PUT,
+    DELETE,
+    GET,
+    LIST;
+
+    public boolean isWrite() {
+      return this == PUT || this == DELETE;
+    }
+  }
+
+  public StoreRequest {
+    Objects.requireNonNull(op, "op");
+    Objects.requireNonNull(kind, "kind");
+    name = name == null ? "" : name;
+  }
+
+  public static StoreRequest put(Policy policy, Long expectedRevision) {
+    return new StoreRequest(
+        Op.PUT, DocumentKind.POLICY, policy.name(), expectedRevision, policy, null);
+  }
+
+  public static StoreRequest put(Placement placement, Long expectedRevision) {
+    return new StoreRequest(
+        Op.PUT, DocumentKind.PLACEMENT, placement.name(), expectedRevision, null, placement);
+  }
+
+  public static StoreRequest delete(DocumentKind kind, String name, Long expectedRevision) {
+    return new StoreRequest(Op.DELETE, kind, name, expectedRevision, null, null);
+  }
+
+  public static StoreRequest get(DocumentKind kind, String name) {
+    return new StoreRequest(Op.GET, kind, name, null, null, null);
+  }
+
+  public static StoreRequest list(DocumentKind kind) {
+    return new StoreRequest(Op.LIST, kind, "", null, null, null);
+  }
+}

@@ -1,0 +1,146 @@
+package dev.meshd.raft.internal;
+
+import dev.meshd.core.policy.DocumentKind;
+import dev.meshd.core.policy.Placement;
+import dev.meshd.core.policy.Policy;
+import dev.meshd.core.policy.StoreChange;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The store's contents: both keyspaces, the store revision and the change history; decides
+ * writes (compare-and-set) deterministically, so every replica that applies the same log
+ * reaches the same state.
+ *
+ * <p>Not thread-safe: the state machine guards it with its lock.
+ */
+public final class StoreState {
+
+  private final TreeMap<String, Policy> policies = new TreeMap<>();
+  private final TreeMap<String, Placement> placements = new TreeMap<>();
+  private final ChangeHistory history;
+  private long revision;
+
+  public StoreState(int historyLimit) {
+    this.history = new ChangeHistory(historyLimit);
+  }
+
+  public long revision() {
+    return revision;
+  }
+
+  public ChangeHistory history() {
+    return history;
+  }
+
+  /**
+   * Applies a write; a rejected one (conflict, missing document, malformed or null command)
+   * changes nothing.
+   *
+   * @param onChange told of the change when the write is accepted
+   */
+  public StoreReply apply(StoreRequest request, Consumer<StoreChange> onChange) {
+    if (request == null || !isWellFormedWrite(request)) {
+      return new StoreReply(StoreReply.Outcome.MALFORMED, revision, null, null, null, null);
+    }
+    long current = currentRevision(request.kind(), request.name());
+    Long expected = request.expectedRevision();
+    if (request.op() == StoreRequest.Op.DELETE && current == 0) {
+      return StoreReply.notFound(revision);
+    }
+    if (expected != null && expected != current) {
+      return StoreReply.conflict(current);
+    }
+    long next = revision + 1;
+    StoreChange change = switch (request.op()) {
+      case PUT -> put(request, next);
+      case DELETE -> delete(request, next);
+      case GET, LIST -> throw new IllegalArgumentException(request.op() + " is not a write");
+    };
+    revision = next;
+    history.add(change);
+    onChange.accept(change);
+    return new StoreReply(
+        StoreReply.Outcome.OK, next, change.policy(), change.placement(), null, null);
+  }
+
+  /** Answers a read. */
+  public StoreReply read(StoreRequest request) {
+    boolean policy = request.kind() == DocumentKind.POLICY;
+    return switch (request.op()) {
+      case GET -> {
+        Policy p = policy ? policies.get(request.name()) : null;
+        Placement pl = policy ? null : placements.get(request.name());
+        yield p == null && pl == null
+            ? StoreReply.notFound(revision)
+            : new StoreReply(StoreReply.Outcome.OK, revision, p, pl, null, null);
+      }
+      case LIST -> new StoreReply(StoreReply.Outcome.OK, revision, null, null,
+          policy ? new ArrayList<>(policies.values()) : null,
+          policy ? null : new ArrayList<>(placements.values()));
+      case PUT, DELETE -> throw new IllegalArgumentException(request.op() + " is not a read");
+    };
+  }
+
+  public SnapshotDocument toSnapshot() {
+    return new SnapshotDocument(SnapshotDocument.FORMAT, revision,
+        List.copyOf(policies.values()), List.copyOf(placements.values()), history.all());
+  }
+
+  /** Replaces everything with a snapshot's contents. */
+  public void load(SnapshotDocument snapshot) {
+    if (snapshot.format() != SnapshotDocument.FORMAT) {
+      throw new IllegalArgumentException("snapshot format " + snapshot.format()
+          + " (expected: " + SnapshotDocument.FORMAT + ")");
+    }
+    policies.clear();
+    placements.clear();
+    snapshot.policies().forEach(p -> policies.put(p.name(), p));
+    snapshot.placements().forEach(p -> placements.put(p.name(), p));
+    history.replaceWith(snapshot.history());
+    revision = snapshot.revision();
+  }
+
+  private static boolean isWellFormedWrite(StoreRequest request) {
+    return switch (request.op()) {
+      case PUT -> request.kind() == DocumentKind.POLICY
+          ? request.policy() != null && request.placement() == null
+              && request.policy().name().equals(request.name())
+          : request.placement() != null && request.policy() == null
+              && request.placement().name().equals(request.name());
+      case DELETE -> request.policy() == null && request.placement() == null;
+      case GET, LIST -> false;
+    };
+  }
+
+  private long currentRevision(DocumentKind kind, String name) {
+    if (kind == DocumentKind.POLICY) {
+      Policy p = policies.get(name);
+      return p == null ? 0 : p.revision();
+    }
+    Placement p = placements.get(name);
+    return p == null ? 0 : p.revision();
+  }
+
+  private StoreChange put(StoreRequest request, long next) {
+    if (request.kind() == DocumentKind.POLICY) {
+      Policy stored = request.policy().withRevision(next);
+      policies.put(stored.name(), stored);
+      return StoreChange.put(stored);
+    }
+    Placement stored = request.placement().withRevision(next);
+    placements.put(stored.name(), stored);
+    return StoreChange.put(stored);
+  }
+
+  private StoreChange delete(StoreRequest request, long next) {
+    if (request.kind() == DocumentKind.POLICY) {
+      policies.remove(request.name());
+    } else {
+      placements.remove(request.name());
+    }
+    return StoreChange.delete(next, request.kind(), request.name());
+  }
+}
