@@ -87,12 +87,14 @@ public final class ConfigLoader {
   private static AgentConfig read(MappingReader top, Path source, Supplier<String> hostId) {
     Path dir = source.getParent();
     NodeConfig node = NodeSection.read(top.get("node").mapping(NodeSection.KEYS), hostId);
+    ListenConfig listen = ListenSection.read(top.get("listen").mapping(ListenSection.KEYS));
     return new AgentConfig(
         source,
         node,
-        ListenSection.read(top.get("listen").mapping(ListenSection.KEYS)),
+        listen,
         GossipSection.read(top.get("gossip").mapping(GossipSection.KEYS)),
-        RaftSection.read(top.get("raft").mapping(RaftSection.KEYS), dir, node.id()),
+        RaftSection.read(top.get("raft").mapping(RaftSection.KEYS), dir, node.id(),
+            node.roles().contains(Role.CONTROL), listen.raft()),
         GpusSection.read(top.get("gpus").mapping(GpusSection.KEYS), dir),
         RuntimesSection.read(top.get("runtimes")),
         FabricSection.read(top.get("fabric").mapping(FabricSection.KEYS)),

@@ -127,6 +127,34 @@ class ConfigLoaderErrorsTest {
   }
 
   @Test
+  void controlNodeMustBeAmongItsRaftPeersAtItsRaftPort() {
+    ConfigException missing = files.failure("""
+        node: {id: n1, roles: [control]}
+        listen: {raft: 127.0.0.1:7071}
+        raft:
+          peers: [n2@127.0.0.1:7081]
+        """);
+    assertError(missing, 4, "raft.peers", "expected: the voters, this control node among them, "
+        + "e.g. n1@127.0.0.1:7071");
+
+    ConfigException wrongPort = files.failure("""
+        node: {id: n1, roles: [control]}
+        listen: {raft: 127.0.0.1:7071}
+        raft:
+          peers: [n1@127.0.0.1:7999, n2@127.0.0.1:7081]
+        """);
+    assertError(wrongPort, 4, "raft.peers", "n1@127.0.0.1:7999 (expected: port 7071");
+  }
+
+  @Test
+  void nodesWithoutControlRoleNeedNoRaftPeers() throws Exception {
+    assertThat(files.load("""
+        node: {id: n1, roles: [gpu, router]}
+        gpus: {source: simulated, simulated: [{model: X, vram-gb: 1}]}
+        """).raft().peers()).isEmpty();
+  }
+
+  @Test
   void clashWithADefaultPortSaysItIsTheDefault() {
     ConfigException e = files.failure("""
         node: {id: n1}

@@ -51,6 +51,7 @@ class ConfigLoaderTest {
         raft:
           data-dir: ./data/node1
           peers: [node1@127.0.0.1:7071, node2@127.0.0.1:7081]
+          snapshot-threshold: 500
         gpus:
           source: simulated
           simulated:
@@ -97,7 +98,7 @@ class ConfigLoaderTest {
             local.metadataTimeout(), local.connectTimeout())));
     assertThat(config.raft()).isEqualTo(new RaftConfig(root.resolve("data/node1"), List.of(
         new RaftPeer("node1", new HostPort("127.0.0.1", 7071)),
-        new RaftPeer("node2", new HostPort("127.0.0.1", 7081)))));
+        new RaftPeer("node2", new HostPort("127.0.0.1", 7081))), 500));
     assertThat(config.gpus()).isEqualTo(new GpusConfig(GpuSourceSetting.SIMULATED,
         List.of(new SimulatedGpuSpec("H100-80GB", 8, 80, ""),
             new SimulatedGpuSpec("A100-40GB", 1, 40.5, "1g.5gb")),
