@@ -11,11 +11,15 @@ import dev.meshd.raft.internal.StoreState;
 import dev.meshd.raft.internal.WatchHub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
@@ -50,11 +54,20 @@ public final class PolicyStateMachine extends BaseStateMachine {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final StoreState state; // guarded by lock
   private final WatchHub watches;
+  private final Consumer<Duration> snapshotListener;
 
-  /** @param historyLimit changes kept for watches to resume from (and queued per watch) */
-  public PolicyStateMachine(int historyLimit) {
+  /**
+   * @param historyLimit changes kept for watches to resume from (and queued per watch)
+   * @param snapshotListener told how long each snapshot took
+   */
+  public PolicyStateMachine(int historyLimit, Consumer<Duration> snapshotListener) {
     this.state = new StoreState(historyLimit);
     this.watches = new WatchHub(historyLimit);
+    this.snapshotListener = snapshotListener;
+  }
+
+  public PolicyStateMachine(int historyLimit) {
+    this(historyLimit, duration -> {});
   }
 
   public PolicyStateMachine() {
@@ -103,8 +116,16 @@ public final class PolicyStateMachine extends BaseStateMachine {
     StoreReply reply;
     lock.writeLock().lock();
     try {
-      reply = state.apply(decodeOrNull(data, entry.getIndex()),
+      StoreRequest request = decodeOrNull(data, entry.getIndex());
+      reply = state.apply(request,
           change -> watches.publish(change, state.history().oldestRetained(change.revision())));
+      if (request != null && request.op() == StoreRequest.Op.RESTORE
+          && reply.outcome() == StoreReply.Outcome.OK) {
+        // Watches of the empty store cannot continue into a restored one: they relist.
+        watches.reset(state);
+        LOG.info("policy store: restored at revision {} (log index {})", reply.revision(),
+            entry.getIndex());
+      }
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     } finally {
       lock.writeLock().unlock();
@@ -158,8 +179,25 @@ public final class PolicyStateMachine extends BaseStateMachine {
     }
   }
 
+  /** A consistent copy of this replica's store, with the log index it reflects. */
+  public StoreExport export() {
+    lock.readLock().lock();
+    try {
+      TermIndex last = getLastAppliedTermIndex();
+      return StoreExport.of(state.toSnapshot(), last == null ? -1 : last.getIndex());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeaderId) {
+    LOG.info("raft: {} sees leader {}", member.getPeerId(), newLeaderId);
+  }
+
   @Override
   public long takeSnapshot() throws IOException {
+    long started = System.nanoTime();
     lock.readLock().lock();
     try {
       TermIndex last = getLastAppliedTermIndex();
@@ -170,6 +208,7 @@ public final class PolicyStateMachine extends BaseStateMachine {
       storage.updateLatestSnapshot(info);
       LOG.info("policy store: snapshot at index {} (revision {})", last.getIndex(),
           state.revision());
+      snapshotListener.accept(Duration.ofNanos(System.nanoTime() - started));
       return last.getIndex();
     } finally {
       lock.readLock().unlock();

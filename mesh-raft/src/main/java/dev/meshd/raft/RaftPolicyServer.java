@@ -1,16 +1,21 @@
 package dev.meshd.raft;
 
 import dev.meshd.core.config.RaftConfig;
+import dev.meshd.core.config.HostPort;
 import dev.meshd.core.config.RaftPeer;
+import dev.meshd.core.policy.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftGroup;
@@ -45,13 +50,14 @@ public final class RaftPolicyServer implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile RaftServer server;
+  private volatile RaftGroupAdmin admin;
 
   private RaftPolicyServer(Builder b) {
     this.self = b.peers.stream().filter(p -> p.id().equals(b.nodeId)).findFirst().orElseThrow();
     this.group = RaftGroups.of(GROUP_ID, b.peers);
     this.dataDir = b.dataDir;
     this.settings = b.settings;
-    this.stateMachine = new PolicyStateMachine(settings.historyLimit());
+    this.stateMachine = new PolicyStateMachine(settings.historyLimit(), b.snapshotListener);
   }
 
   public static Builder builder() {
@@ -75,6 +81,7 @@ public final class RaftPolicyServer implements AutoCloseable {
         .build();
     server = s;
     s.start();
+    admin = new RaftGroupAdmin(self.id(), group, this::division);
     LOG.info("raft: {} started on {} (data {}, peers {})", self.id(), self.address(), dataDir,
         group.getPeers().size());
   }
@@ -121,6 +128,59 @@ public final class RaftPolicyServer implements AutoCloseable {
     return division().map(d -> d.getRaftLog().getStartIndex()).orElse(-1L);
   }
 
+  /** The current term as this voter knows it; -1 while stopped. */
+  public long term() {
+    return division().map(d -> d.getInfo().getCurrentTerm()).orElse(-1L);
+  }
+
+  /** The highest log index this voter knows to be committed; -1 while stopped. */
+  public long commitIndex() {
+    return division().map(d -> d.getRaftLog().getLastCommittedIndex()).orElse(-1L);
+  }
+
+  /**
+   * The group as each peer of the current configuration reports itself, each asked in parallel
+   * and bounded by {@code timeout}; a peer that does not answer is UNREACHABLE.
+   */
+  public CompletableFuture<GroupStatus> groupStatus(Duration timeout) {
+    return admin().thenCompose(a -> a.status(timeout));
+  }
+
+  /**
+   * Adds a voter. Start the new node first, with {@code raft.peers} listing the new set (the old
+   * voters and itself): Ratis brings it up to date (log or snapshot) before committing the new
+   * configuration. Fails with {@link MembershipException} for a duplicate id or address, and
+   * with {@code StoreUnavailableException} when the group cannot make the change in time.
+   */
+  public CompletableFuture<GroupStatus> addPeer(String id, HostPort address, Duration timeout) {
+    return admin().thenCompose(a -> a.addPeer(id, address, timeout));
+  }
+
+  /**
+   * Removes a peer; {@link MembershipException} for an unknown id or the last voter. Stop the
+   * removed node afterwards.
+   */
+  public CompletableFuture<GroupStatus> removePeer(String id, Duration timeout) {
+    return admin().thenCompose(a -> a.removePeer(id, timeout));
+  }
+
+  /**
+   * A consistent copy of this replica's store, taken under its lock: works without quorum, which
+   * is when it is needed most. It reflects what this replica has applied, which may trail the
+   * leader.
+   */
+  public StoreExport export() {
+    return stateMachine.export();
+  }
+
+  private CompletableFuture<RaftGroupAdmin> admin() {
+    RaftGroupAdmin a = admin;
+    return a == null || closed.get()
+        ? CompletableFuture.failedFuture(
+            new StoreUnavailableException("raft server " + self.id() + " is not running", null))
+        : CompletableFuture.completedFuture(a);
+  }
+
   /** A store whose writes go through the group and whose local reads and watches use this voter. */
   public RaftPolicyStore newStore(StoreOptions options) {
     if (server == null) {
@@ -133,6 +193,10 @@ public final class RaftPolicyServer implements AutoCloseable {
   public void close() throws IOException {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    RaftGroupAdmin a = admin;
+    if (a != null) {
+      a.close();
     }
     RaftServer s = server;
     if (s != null) {
@@ -159,8 +223,15 @@ public final class RaftPolicyServer implements AutoCloseable {
     private final List<RaftPeer> peers = new ArrayList<>();
     private Path dataDir;
     private RaftServerSettings settings = RaftServerSettings.defaults();
+    private Consumer<Duration> snapshotListener = duration -> {};
 
     private Builder() {}
+
+    /** Told the duration of every snapshot this voter takes (for metrics); must not block. */
+    public Builder snapshotListener(Consumer<Duration> listener) {
+      this.snapshotListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
 
     public Builder nodeId(String nodeId) {
       this.nodeId = nodeId;

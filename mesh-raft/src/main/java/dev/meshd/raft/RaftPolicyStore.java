@@ -124,6 +124,33 @@ public final class RaftPolicyStore implements PolicyStore, AutoCloseable {
         StoreReply::revision);
   }
 
+  /**
+   * Writes a saved store into this store through the group, only if it is empty (nothing ever
+   * written); returns the store revision afterwards, the saved one. Fails with {@link
+   * StoreNotEmptyException} otherwise (nothing changes), or {@link StoreUnavailableException}.
+   * Watches open on the empty store end with {@code RevisionCompactedException}.
+   */
+  public CompletableFuture<Long> restore(StoreExport export) {
+    StoreRequest request = StoreRequest.restore(export.document());
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    client.async().send(toMessage(request))
+        .orTimeout(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((answer, error) -> {
+          StoreReply reply = error == null ? toReply(answer) : null;
+          if (reply == null) {
+            result.completeExceptionally(unavailable(request, error, answer));
+          } else if (reply.outcome() == StoreReply.Outcome.OK) {
+            result.complete(reply.revision());
+          } else if (reply.outcome() == StoreReply.Outcome.CONFLICT) {
+            result.completeExceptionally(new StoreNotEmptyException(reply.revision()));
+          } else {
+            result.completeExceptionally(new IllegalStateException(
+                "the store refused the restore as malformed"));
+          }
+        });
+    return result;
+  }
+
   /** Watches this member's replica; see {@link PolicyStateMachine#watch}. */
   @Override
   public Watch watch(long fromRevision, WatchListener listener) {
@@ -209,8 +236,9 @@ public final class RaftPolicyStore implements PolicyStore, AutoCloseable {
     String why = cause instanceof java.util.concurrent.TimeoutException
         ? "no answer within " + options.callTimeout().toMillis() + " ms"
         : String.valueOf(cause);
-    return new StoreUnavailableException("policy store unavailable: " + request.op() + " "
-        + request.kind().label() + (request.name().isEmpty() ? "" : " \"" + request.name() + "\"")
+    String what = request.op() == StoreRequest.Op.RESTORE ? "" : " " + request.kind().label();
+    return new StoreUnavailableException("policy store unavailable: " + request.op() + what
+        + (request.name().isEmpty() ? "" : " \"" + request.name() + "\"")
         + ": " + why, cause);
   }
 

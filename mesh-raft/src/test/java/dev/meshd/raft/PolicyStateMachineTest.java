@@ -95,7 +95,7 @@ class PolicyStateMachineTest {
   @Test
   void malformedEntriesAreRefusedWithoutChangingAnything() {
     StoreRequest mismatched = new StoreRequest(StoreRequest.Op.PUT, DocumentKind.POLICY, "x",
-        null, null, Documents.placement("x"));
+        null, null, Documents.placement("x"), null);
 
     assertThat(sm.apply(mismatched).outcome()).isEqualTo(Outcome.MALFORMED);
     assertThat(sm.stateMachine.revision()).isZero();

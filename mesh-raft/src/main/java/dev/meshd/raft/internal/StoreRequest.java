@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param expectedRevision null: unconditional; 0: must not exist; N: must be at N
  * @param policy the document of a policy PUT, else null
  * @param placement the document of a placement PUT, else null
+ * @param restore the saved store of a RESTORE, else null
  */
 public record StoreRequest(
     Op op,
@@ -22,17 +23,20 @@ public record StoreRequest(
     String name,
     Long expectedRevision,
     Policy policy,
-    Placement placement) {
+    Placement placement,
+    SnapshotDocument restore) {
 
-  /** The four operations; the first two are writes. */
+  /** The operations; PUT, DELETE and RESTORE are writes. */
   public enum Op {
     PUT,
     DELETE,
     GET,
-    LIST;
+    LIST,
+    /** Loads a saved store into an empty one (both keyspaces; {@code kind} is ignored). */
+    RESTORE;
 
     public boolean isWrite() {
-      return this == PUT || this == DELETE;
+      return this == PUT || this == DELETE || this == RESTORE;
     }
   }
 
@@ -44,23 +48,27 @@ public record StoreRequest(
 
   public static StoreRequest put(Policy policy, Long expectedRevision) {
     return new StoreRequest(
-        Op.PUT, DocumentKind.POLICY, policy.name(), expectedRevision, policy, null);
+        Op.PUT, DocumentKind.POLICY, policy.name(), expectedRevision, policy, null, null);
   }
 
   public static StoreRequest put(Placement placement, Long expectedRevision) {
     return new StoreRequest(
-        Op.PUT, DocumentKind.PLACEMENT, placement.name(), expectedRevision, null, placement);
+        Op.PUT, DocumentKind.PLACEMENT, placement.name(), expectedRevision, null, placement, null);
   }
 
   public static StoreRequest delete(DocumentKind kind, String name, Long expectedRevision) {
-    return new StoreRequest(Op.DELETE, kind, name, expectedRevision, null, null);
+    return new StoreRequest(Op.DELETE, kind, name, expectedRevision, null, null, null);
   }
 
   public static StoreRequest get(DocumentKind kind, String name) {
-    return new StoreRequest(Op.GET, kind, name, null, null, null);
+    return new StoreRequest(Op.GET, kind, name, null, null, null, null);
   }
 
   public static StoreRequest list(DocumentKind kind) {
-    return new StoreRequest(Op.LIST, kind, "", null, null, null);
+    return new StoreRequest(Op.LIST, kind, "", null, null, null, null);
+  }
+
+  public static StoreRequest restore(SnapshotDocument saved) {
+    return new StoreRequest(Op.RESTORE, DocumentKind.POLICY, "", null, null, null, saved);
   }
 }

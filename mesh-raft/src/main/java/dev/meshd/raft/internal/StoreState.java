@@ -45,6 +45,9 @@ public final class StoreState {
     if (request == null || !isWellFormedWrite(request)) {
       return new StoreReply(StoreReply.Outcome.MALFORMED, revision, null, null, null, null);
     }
+    if (request.op() == StoreRequest.Op.RESTORE) {
+      return restore(request.restore());
+    }
     long current = currentRevision(request.kind(), request.name());
     Long expected = request.expectedRevision();
     if (request.op() == StoreRequest.Op.DELETE && current == 0) {
@@ -57,7 +60,8 @@ public final class StoreState {
     StoreChange change = switch (request.op()) {
       case PUT -> put(request, next);
       case DELETE -> delete(request, next);
-      case GET, LIST -> throw new IllegalArgumentException(request.op() + " is not a write");
+      case GET, LIST, RESTORE ->
+          throw new IllegalArgumentException(request.op() + " is not a document write");
     };
     revision = next;
     history.add(change);
@@ -80,13 +84,33 @@ public final class StoreState {
       case LIST -> new StoreReply(StoreReply.Outcome.OK, revision, null, null,
           policy ? new ArrayList<>(policies.values()) : null,
           policy ? null : new ArrayList<>(placements.values()));
-      case PUT, DELETE -> throw new IllegalArgumentException(request.op() + " is not a read");
+      case PUT, DELETE, RESTORE ->
+          throw new IllegalArgumentException(request.op() + " is not a read");
     };
   }
 
   public SnapshotDocument toSnapshot() {
     return new SnapshotDocument(SnapshotDocument.FORMAT, revision,
         List.copyOf(policies.values()), List.copyOf(placements.values()), history.all());
+  }
+
+  /** Whether nothing was ever written: revision 0. */
+  public boolean isEmpty() {
+    return revision == 0 && policies.isEmpty() && placements.isEmpty();
+  }
+
+  /**
+   * Loads a saved store, only into an empty one (else CONFLICT carrying the current revision,
+   * and nothing changes). The history starts empty at the saved revision: watches of the empty
+   * store cannot be continued and are ended by the caller.
+   */
+  private StoreReply restore(SnapshotDocument saved) {
+    if (!isEmpty()) {
+      return StoreReply.conflict(revision);
+    }
+    load(new SnapshotDocument(SnapshotDocument.FORMAT, saved.revision(), saved.policies(),
+        saved.placements(), List.of()));
+    return StoreReply.ok(revision);
   }
 
   /** Replaces everything with a snapshot's contents. */
@@ -111,6 +135,9 @@ public final class StoreState {
           : request.placement() != null && request.policy() == null
               && request.placement().name().equals(request.name());
       case DELETE -> request.policy() == null && request.placement() == null;
+      case RESTORE -> request.restore() != null
+          && request.restore().format() == SnapshotDocument.FORMAT
+          && request.restore().revision() >= 0;
       case GET, LIST -> false;
     };
   }
