@@ -4,6 +4,7 @@ import dev.meshd.agent.api.MeshGrpcService;
 import dev.meshd.agent.auth.BearerAuthInterceptor;
 import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.agent.auth.TokensFile;
+import dev.meshd.agent.control.PolicyPlane;
 import dev.meshd.agent.inventory.GpuRefresher;
 import dev.meshd.agent.inventory.Inventory;
 import dev.meshd.agent.metrics.GpuMetrics;
@@ -44,9 +45,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One running agent: the only place that wires the modules together.
  *
- * <p>Start order: tracing, metrics endpoint, inventory, gossip, gRPC API, then ready. {@link #close()}
- * undoes them in reverse, once, within a bounded time: not ready, gRPC drained, fleet left
- * (peers see LEFT), refresher and metrics endpoint stopped, buffered spans flushed.
+ * <p>Start order: tracing, metrics endpoint, inventory, gossip, the policy plane (the Raft voter
+ * on control nodes), gRPC API, then ready. {@link #close()} undoes them in reverse, once, within a
+ * bounded time: not ready, gRPC drained, Raft voter stopped, fleet left (peers see LEFT),
+ * refresher and metrics endpoint stopped, buffered spans flushed.
  */
 public final class MeshAgent implements AutoCloseable {
 
@@ -92,7 +94,10 @@ public final class MeshAgent implements AutoCloseable {
           new GpuRefresher(inventory, gossip::self, gossip::publish, new GpuMetrics(registry));
       refresher.start(config.gpus().refreshInterval());
       started.push(refresher);
-      grpcServer = startGrpc(tokens);
+      PolicyPlane policyPlane =
+          PolicyPlane.start(config, gossip, clusterKey, registry, clock);
+      started.push(policyPlane);
+      grpcServer = startGrpc(tokens, policyPlane);
       ready.set(true);
       LOG.info("agent {} ready: grpc {}, gossip {}, metrics {}", config.node().id(),
           config.listen().grpc(), gossip.address(), config.listen().metrics());
@@ -210,7 +215,7 @@ public final class MeshAgent implements AutoCloseable {
     return agent;
   }
 
-  private Server startGrpc(Optional<TokenRegistry> tokens) {
+  private Server startGrpc(Optional<TokenRegistry> tokens, PolicyPlane policyPlane) {
     var listen = config.listen().grpc();
     if (tokens.isEmpty()) {
       LOG.warn("security.tokens-file is not set: every gRPC call to {} is allowed", listen);
@@ -223,6 +228,7 @@ public final class MeshAgent implements AutoCloseable {
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
             .addService(meshService)
+            .addService(policyPlane.service())
             // Interceptors run in reverse order of addition: the span covers refused calls too.
             .intercept(new BearerAuthInterceptor(tokens))
             .intercept(new GrpcServerTracing(tracing.tracer()))

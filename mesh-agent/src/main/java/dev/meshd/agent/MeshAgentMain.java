@@ -2,6 +2,7 @@ package dev.meshd.agent;
 
 import dev.meshd.agent.command.ExitCodes;
 import dev.meshd.agent.command.KeygenCommand;
+import dev.meshd.agent.command.RestoreCommand;
 import dev.meshd.agent.command.StartCommand;
 import dev.meshd.agent.command.ValidateCommand;
 import dev.meshd.agent.command.VersionCommand;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
     versionProvider = MeshAgentMain.Version.class,
     description = "meshd agent: one per GPU node.",
     subcommands = {
-      StartCommand.class, ValidateCommand.class, KeygenCommand.class, VersionCommand.class
+      StartCommand.class, ValidateCommand.class, RestoreCommand.class, KeygenCommand.class,
+      VersionCommand.class
     })
 public final class MeshAgentMain {
 

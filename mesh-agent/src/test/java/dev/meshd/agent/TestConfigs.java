@@ -13,6 +13,7 @@ import dev.meshd.core.config.ListenConfig;
 import dev.meshd.core.config.LoggingConfig;
 import dev.meshd.core.config.NodeConfig;
 import dev.meshd.core.config.RaftConfig;
+import dev.meshd.core.config.RaftPeer;
 import dev.meshd.core.config.Role;
 import dev.meshd.core.config.SecurityConfig;
 import dev.meshd.core.config.TelemetryConfig;
@@ -32,23 +33,64 @@ final class TestConfigs {
 
   private TestConfigs() {}
 
+  /** A gpu-only agent (no Raft voter): forwards policy calls to a control agent. */
   static AgentConfig agent(String nodeId, Path dir, List<HostPort> seeds,
       Optional<Path> clusterKey) {
-    HostPort gossip = new HostPort("127.0.0.1", FreePorts.loopback());
+    return config(nodeId, dir, seeds, Set.of(Role.GPU), loopbackListen(), List.of(),
+        new SecurityConfig(Optional.empty(), Optional.empty(), clusterKey));
+  }
+
+  /**
+   * {@code n} control agents that form one Raft group (ids {@code c1..cn}); the first is every
+   * other's gossip seed.
+   */
+  static List<AgentConfig> controlGroup(int n, Path dir, SecurityConfig security) {
+    List<ListenConfig> listens = new ArrayList<>();
+    List<RaftPeer> peers = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      ListenConfig listen = loopbackListen();
+      listens.add(listen);
+      peers.add(new RaftPeer("c" + i, listen.raft()));
+    }
+    List<AgentConfig> configs = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      List<HostPort> seeds = i == 1 ? List.of() : List.of(listens.get(0).gossip());
+      configs.add(config("c" + i, dir, seeds, Set.of(Role.GPU, Role.CONTROL),
+          listens.get(i - 1), peers, security));
+    }
+    return configs;
+  }
+
+  /** A gpu-only agent that joins through {@code seed}, with {@code security}. */
+  static AgentConfig member(String nodeId, Path dir, HostPort seed, SecurityConfig security) {
+    return config(nodeId, dir, List.of(seed), Set.of(Role.GPU), loopbackListen(), List.of(),
+        security);
+  }
+
+  private static AgentConfig config(String nodeId, Path dir, List<HostPort> seeds,
+      Set<Role> roles, ListenConfig listen, List<RaftPeer> peers, SecurityConfig security) {
     return new AgentConfig(
         dir.resolve(nodeId + ".yaml"),
-        new NodeConfig(nodeId, "host-" + nodeId, "z1", "r1", Map.of(),
-            Set.of(Role.GPU, Role.CONTROL)),
-        new ListenConfig(new HostPort("127.0.0.1", FreePorts.loopback()), gossip, new HostPort("127.0.0.1", FreePorts.loopback()), new HostPort("127.0.0.1", FreePorts.loopback()), new HostPort("127.0.0.1", FreePorts.loopback()), new HostPort("127.0.0.1", FreePorts.loopback())),
+        new NodeConfig(nodeId, "host-" + nodeId, "z1", "r1", Map.of(), roles),
+        listen,
         new GossipConfig(seeds, GossipProfile.LOCAL, GossipProfile.LOCAL.tuning()),
-        new RaftConfig(dir.resolve("data/" + nodeId), List.of()),
+        new RaftConfig(dir.resolve("data/" + nodeId), peers),
         new GpusConfig(GpuSourceSetting.SIMULATED, List.of(), Path.of("nvidia-smi"),
             "libnvidia-ml.so.1", Duration.ofMillis(200), Duration.ofSeconds(5)),
         List.of(),
         new FabricConfig(null, null),
         new TelemetryConfig(Optional.empty(), "meshd"),
-        new SecurityConfig(Optional.empty(), Optional.empty(), clusterKey),
+        security,
         new LoggingConfig("info", "text"));
+  }
+
+  private static ListenConfig loopbackListen() {
+    return new ListenConfig(loopback(), loopback(), loopback(), loopback(), loopback(),
+        loopback());
+  }
+
+  private static HostPort loopback() {
+    return new HostPort("127.0.0.1", FreePorts.loopback());
   }
 
   /** A probe that reports {@code count} GPUs with the usage the test sets. */

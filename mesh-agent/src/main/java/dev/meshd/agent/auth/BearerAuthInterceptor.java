@@ -24,6 +24,13 @@ public final class BearerAuthInterceptor implements ServerInterceptor {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final String BEARER = "Bearer ";
 
+  /**
+   * Set by an agent that forwards a call for someone else: who that was, for the audit line.
+   * Honoured only on calls authenticated with the agent credential.
+   */
+  public static final Metadata.Key<String> ON_BEHALF_OF =
+      Metadata.Key.of("meshd-on-behalf-of", Metadata.ASCII_STRING_MARSHALLER);
+
   private final Optional<TokenRegistry> registry;
 
   public BearerAuthInterceptor(Optional<TokenRegistry> registry) {
@@ -56,8 +63,14 @@ public final class BearerAuthInterceptor implements ServerInterceptor {
           "role " + caller.get().role().configName() + " may not call " + method + " (needs "
               + required.get().name().toLowerCase(java.util.Locale.ROOT) + ")"));
     }
+    Caller effective = caller.get();
+    String onBehalfOf = headers.get(ON_BEHALF_OF);
+    if (effective.role() == Role.AGENT && onBehalfOf != null && !onBehalfOf.isBlank()) {
+      // An agent forwarding an operator's call: the audit line names the operator and the agent.
+      effective = new Caller(onBehalfOf.strip() + " (forwarded by an agent)", Role.AGENT);
+    }
     return Contexts.interceptCall(
-        Context.current().withValue(Caller.KEY, caller.get()), call, headers, next);
+        Context.current().withValue(Caller.KEY, effective), call, headers, next);
   }
 
   private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {

@@ -18,6 +18,9 @@ final class StoreErrors {
 
   static StatusRuntimeException toStatus(Throwable failure) {
     Throwable cause = unwrap(failure);
+    if (cause instanceof StatusRuntimeException decided) {
+      return decided;
+    }
     Status status =
         switch (cause) {
           case InvalidDocumentException e -> Status.INVALID_ARGUMENT.withDescription(

@@ -1,0 +1,136 @@
+package dev.meshd.agent.control;
+
+import dev.meshd.agent.AgentStartException;
+import dev.meshd.agent.auth.TokenRegistry;
+import dev.meshd.agent.forward.AgentChannels;
+import dev.meshd.agent.forward.ControlTargets;
+import dev.meshd.agent.forward.ForwardingPolicyService;
+import dev.meshd.agent.policy.PolicyGrpcService;
+import dev.meshd.core.config.AgentConfig;
+import dev.meshd.core.config.Role;
+import dev.meshd.core.fleet.FleetView;
+import dev.meshd.core.policy.PolicyStore;
+import dev.meshd.core.security.ClusterKey;
+import dev.meshd.raft.RaftPolicyServer;
+import dev.meshd.raft.RaftPolicyStore;
+import dev.meshd.raft.RaftServerSettings;
+import dev.meshd.raft.StoreOptions;
+import io.grpc.BindableService;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's part in the policy store. On a control node: the Raft voter, its store (writes go
+ * to the leader through Ratis), the seeder of a restored snapshot, Raft metrics, and {@code
+ * PolicyService} over them. On any other node: {@code PolicyService} forwarding to a control
+ * agent. {@link #close()} stops what started, in reverse order, once.
+ */
+public final class PolicyPlane implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyPlane.class);
+
+  private final BindableService service;
+  private final Optional<PolicyStore> localStore;
+  private final Deque<AutoCloseable> started;
+
+  private PolicyPlane(BindableService service, Optional<PolicyStore> localStore,
+      Deque<AutoCloseable> started) {
+    this.service = service;
+    this.localStore = localStore;
+    this.started = started;
+  }
+
+  /**
+   * Starts the plane for this node's roles; on failure stops what it started and throws.
+   *
+   * @throws AgentStartException naming the Raft address when the voter cannot start
+   */
+  public static PolicyPlane start(AgentConfig config, FleetView fleet,
+      Optional<ClusterKey> clusterKey, MeterRegistry registry, Clock clock) {
+    Deque<AutoCloseable> started = new ArrayDeque<>();
+    try {
+      return config.node().roles().contains(Role.CONTROL)
+          ? startVoter(config, registry, started)
+          : startForwarder(config, fleet, clusterKey, clock, started);
+    } catch (RuntimeException e) {
+      closeAll(started);
+      throw e;
+    }
+  }
+
+  private static PolicyPlane startVoter(AgentConfig config, MeterRegistry registry,
+      Deque<AutoCloseable> started) {
+    RaftMetrics metrics = new RaftMetrics(registry);
+    RaftPolicyServer server = RaftPolicyServer.builder()
+        .nodeId(config.node().id())
+        .config(config.raft())
+        .settings(RaftServerSettings.defaults()
+            .withSnapshotThreshold(config.raft().snapshotThreshold()))
+        .snapshotListener(metrics.snapshotListener())
+        .build();
+    try {
+      server.start();
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(server);
+      throw new AgentStartException("raft", config.listen().raft().toString(), e);
+    }
+    started.push(server);
+    RaftMetrics.bindGauges(server, registry);
+    RaftPolicyStore store = server.newStore(StoreOptions.defaults());
+    started.push(store);
+    StoreSeeder seeder = new StoreSeeder(config.raft().dataDir(), store);
+    seeder.start();
+    started.push(seeder);
+    PolicyStore metered = new MeteredPolicyStore(store, registry);
+    LOG.info("policy store: voter {} of {} peers, data in {}", config.node().id(),
+        config.raft().peers().size(), config.raft().dataDir());
+    return new PolicyPlane(new PolicyGrpcService(metered, new RaftClusterAdmin(server)),
+        Optional.of(metered), started);
+  }
+
+  private static PolicyPlane startForwarder(AgentConfig config, FleetView fleet,
+      Optional<ClusterKey> clusterKey, Clock clock, Deque<AutoCloseable> started) {
+    AgentChannels channels = new AgentChannels();
+    started.push(channels);
+    ForwardingPolicyService forwarder = new ForwardingPolicyService(config.node().id(),
+        new ControlTargets(fleet, config.node().id(), clock), channels,
+        clusterKey.map(TokenRegistry::agentToken));
+    LOG.info("policy store: not a control node; PolicyService calls go to a control agent");
+    return new PolicyPlane(forwarder, Optional.empty(), started);
+  }
+
+  /** {@code meshd.v1.PolicyService} for the gRPC server. */
+  public BindableService service() {
+    return service;
+  }
+
+  /** This node's replica-backed store on a control node; empty elsewhere. */
+  public Optional<PolicyStore> localStore() {
+    return localStore;
+  }
+
+  @Override
+  public void close() {
+    closeAll(started);
+  }
+
+  private static void closeAll(Deque<AutoCloseable> started) {
+    while (!started.isEmpty()) {
+      closeQuietly(started.pop());
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable component) {
+    try {
+      component.close();
+    } catch (Exception e) {
+      LOG.warn("stopping {} failed: {}", component.getClass().getSimpleName(), e.toString());
+    }
+  }
+}
