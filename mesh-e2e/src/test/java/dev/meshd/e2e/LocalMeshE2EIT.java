@@ -56,7 +56,7 @@ class LocalMeshE2EIT {
   }
 
   @Test
-  @Order(1)
+  @Order(10)
   void listNodesShowsThreeAliveNodesWithTheirGpus() throws Exception {
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
         .untilAsserted(() -> assertThat(nodesByState()).containsOnly(
@@ -76,7 +76,7 @@ class LocalMeshE2EIT {
   }
 
   @Test
-  @Order(2)
+  @Order(20)
   void tableOutputAndDescribeNode() throws Exception {
     var table = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7070), "list-nodes");
     assertThat(table.exitCode()).as(table.stderr()).isZero();
@@ -96,7 +96,49 @@ class LocalMeshE2EIT {
   }
 
   @Test
-  @Order(3)
+  @Order(25)
+  void policyPutOnOneNodeIsListedOnAnotherAndRaftHasOneLeader() throws Exception {
+    Path policy = MeshProcesses.ROOT.resolve("examples/policies/llama-hybrid.yaml");
+    // The first write may meet a group still electing its first leader: retried, bounded.
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(() -> {
+          var put = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7090), "policy", "put",
+              "-f", policy.toString());
+          assertThat(put.exitCode()).as(put.stderr()).isZero();
+        });
+    for (String placement : new String[] {"llama-replicas", "llama-pipeline"}) {
+      var put = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7070), "placement", "put",
+          "-f", MeshProcesses.ROOT.resolve("examples/placements/" + placement + ".yaml")
+              .toString());
+      assertThat(put.exitCode()).as(put.stderr()).isZero();
+    }
+
+    var list = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7080), "policy", "list");
+    assertThat(list.exitCode()).as(list.stderr()).isZero();
+    assertThat(list.stdout()).contains("llama-3.1-8b-hybrid", "hybrid");
+    var placements =
+        mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7090), "placement", "list");
+    assertThat(placements.exitCode()).as(placements.stderr()).isZero();
+    assertThat(placements.stdout()).contains("llama-3.1-8b-replicas", "llama-3.1-8b-pipeline");
+
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> {
+          var status = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7080), "raft",
+              "status", "-o", "json");
+          assertThat(status.exitCode()).as(status.stderr()).isZero();
+          JsonNode peers = JSON.readTree(status.stdout()).get("peers");
+          Map<String, Integer> roles = new HashMap<>();
+          peers.forEach(p -> roles.merge(p.get("role").asText(), 1, Integer::sum));
+          assertThat(roles).containsOnly(
+              Map.entry("PEER_ROLE_LEADER", 1), Map.entry("PEER_ROLE_FOLLOWER", 2));
+        });
+    var table = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7070), "raft", "status");
+    assertThat(table.stdout()).contains("NODE", "ID", "ADDRESS", "ROLE", "VOTER", "COMMIT",
+        "APPLIED", "LAG");
+  }
+
+  @Test
+  @Order(30)
   void metricsScrapePassesPromtool() throws Exception {
     HttpResponse<String> scrape = get(mesh.port(9464), "/metrics");
     assertThat(scrape.statusCode()).isEqualTo(200);
@@ -123,7 +165,7 @@ class LocalMeshE2EIT {
   }
 
   @Test
-  @Order(3)
+  @Order(30)
   void examplePrometheusConfigIsValid() throws Exception {
     Path promtool = findOnPath("promtool");
     Assumptions.assumeTrue(promtool != null,
@@ -137,7 +179,7 @@ class LocalMeshE2EIT {
   }
 
   @Test
-  @Order(4)
+  @Order(40)
   void killedAgentIsNoLongerAlive() throws Exception {
     mesh.agent("node3").destroyForcibly();
 
@@ -155,7 +197,7 @@ class LocalMeshE2EIT {
   }
 
   @Test
-  @Order(5)
+  @Order(50)
   void sigtermLeavesTheMeshAndExitsPromptly() throws Exception {
     Process node2 = mesh.agent("node2");
     node2.destroy();
@@ -167,7 +209,7 @@ class LocalMeshE2EIT {
   }
 
   @Test
-  @Order(6)
+  @Order(60)
   void unreachableAgentIsOneLineAndExitOne() throws Exception {
     int port = FreePorts.loopback();
     var result = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", "127.0.0.1:" + port, "list-nodes");
@@ -177,7 +219,7 @@ class LocalMeshE2EIT {
   }
 
   @Test
-  @Order(7)
+  @Order(70)
   void invalidConfigIsExitTwoWithFileLineAndKey() throws Exception {
     Path bad = workDir.resolve("bad.yaml");
     Files.writeString(bad, "node:\n  id: n1\nlisten:\n  grpc: 127.0.0.1\n");
