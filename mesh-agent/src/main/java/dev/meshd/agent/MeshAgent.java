@@ -1,6 +1,7 @@
 package dev.meshd.agent;
 
 import dev.meshd.agent.api.MeshGrpcService;
+import dev.meshd.agent.api.ResponseWarnings;
 import dev.meshd.agent.auth.BearerAuthInterceptor;
 import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.agent.auth.TokensFile;
@@ -230,6 +231,7 @@ public final class MeshAgent implements AutoCloseable {
             .addService(meshService)
             .addService(policyPlane.service())
             // Interceptors run in reverse order of addition: the span covers refused calls too.
+            .intercept(new ResponseWarnings())
             .intercept(new BearerAuthInterceptor(tokens))
             .intercept(new GrpcServerTracing(tracing.tracer()))
             .addService(health.getHealthService())

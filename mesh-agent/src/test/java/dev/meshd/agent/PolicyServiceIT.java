@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.meshd.agent.api.ResponseWarnings;
 import dev.meshd.core.config.AgentConfig;
 import dev.meshd.core.config.SecurityConfig;
 import dev.meshd.proto.v1.AddRaftPeerRequest;
@@ -12,6 +13,9 @@ import dev.meshd.proto.v1.GetClusterStatusRequest;
 import dev.meshd.proto.v1.GetPolicyRequest;
 import dev.meshd.proto.v1.ListPoliciesRequest;
 import dev.meshd.proto.v1.PeerRole;
+import dev.meshd.proto.v1.Placement;
+import dev.meshd.proto.v1.PutPlacementRequest;
+import dev.meshd.proto.v1.Replica;
 import dev.meshd.proto.v1.Policy;
 import dev.meshd.proto.v1.PolicyServiceGrpc;
 import dev.meshd.proto.v1.PutPolicyRequest;
@@ -41,6 +45,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +148,26 @@ class PolicyServiceIT {
         .satisfies(e -> assertStatus(e, Status.Code.FAILED_PRECONDITION, "not a control node"));
     assertThat(policies(controls.get(0), VIEWER).getPolicy(
         GetPolicyRequest.newBuilder().setName("cas").build())).isEqualTo(first);
+  }
+
+  @Test
+  void aPlacementOnAnUnknownNodeIsStoredWithAWarningThatSurvivesForwarding() {
+    Placement ghost = Placement.newBuilder().setName("ghostly").setModel("m")
+        .addReplicas(Replica.newBuilder().setNodeId("c1"))
+        .addReplicas(Replica.newBuilder().setNodeId("ghost"))
+        .build();
+    AtomicReference<Metadata> headers = new AtomicReference<>();
+    Placement stored = await().atMost(Duration.ofSeconds(30))
+        .ignoreExceptionsMatching(e -> isUnavailable(e))
+        .until(() -> policies(member, OPERATOR)
+            .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers,
+                new AtomicReference<>()))
+            .putPlacement(PutPlacementRequest.newBuilder().setPlacement(ghost).build()),
+            p -> true);
+
+    assertThat(stored.getRevision()).isPositive();
+    assertThat(headers.get().getAll(ResponseWarnings.HEADER)).singleElement().asString()
+        .contains("replicas", "\"ghost\"", "not a member");
   }
 
   @Test

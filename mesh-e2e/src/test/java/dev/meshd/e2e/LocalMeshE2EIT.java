@@ -113,6 +113,20 @@ class LocalMeshE2EIT {
       assertThat(put.exitCode()).as(put.stderr()).isZero();
     }
 
+    // A node the fleet does not know is allowed (it may join later) but reported on stderr.
+    Path ghost = workDir.resolve("ghost-placement.yaml");
+    Files.writeString(ghost, """
+        name: ghostly
+        model: meta-llama/Llama-3.1-8B-Instruct
+        replicas:
+          - {nodeId: node1, gpuIndexes: [0]}
+          - {nodeId: node9, gpuIndexes: [0]}
+        """);
+    var warned = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7080), "placement", "put",
+        "-f", ghost.toString());
+    assertThat(warned.exitCode()).as(warned.stderr()).isZero();
+    assertThat(warned.stderr()).contains("warning: replicas: node \"node9\" is not a member");
+
     var list = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7080), "policy", "list");
     assertThat(list.exitCode()).as(list.stderr()).isZero();
     assertThat(list.stdout()).contains("llama-3.1-8b-hybrid", "hybrid");

@@ -5,6 +5,7 @@ import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.agent.forward.AgentChannels;
 import dev.meshd.agent.forward.ControlTargets;
 import dev.meshd.agent.forward.ForwardingPolicyService;
+import dev.meshd.agent.policy.PlacementCheck;
 import dev.meshd.agent.policy.PolicyGrpcService;
 import dev.meshd.core.config.AgentConfig;
 import dev.meshd.core.config.Role;
@@ -56,7 +57,7 @@ public final class PolicyPlane implements AutoCloseable {
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
       return config.node().roles().contains(Role.CONTROL)
-          ? startVoter(config, registry, started)
+          ? startVoter(config, fleet, registry, started)
           : startForwarder(config, fleet, clusterKey, clock, started);
     } catch (RuntimeException e) {
       closeAll(started);
@@ -64,8 +65,8 @@ public final class PolicyPlane implements AutoCloseable {
     }
   }
 
-  private static PolicyPlane startVoter(AgentConfig config, MeterRegistry registry,
-      Deque<AutoCloseable> started) {
+  private static PolicyPlane startVoter(AgentConfig config, FleetView fleet,
+      MeterRegistry registry, Deque<AutoCloseable> started) {
     RaftMetrics metrics = new RaftMetrics(registry);
     RaftPolicyServer server = RaftPolicyServer.builder()
         .nodeId(config.node().id())
@@ -90,8 +91,9 @@ public final class PolicyPlane implements AutoCloseable {
     PolicyStore metered = new MeteredPolicyStore(store, registry);
     LOG.info("policy store: voter {} of {} peers, data in {}", config.node().id(),
         config.raft().peers().size(), config.raft().dataDir());
-    return new PolicyPlane(new PolicyGrpcService(metered, new RaftClusterAdmin(server)),
-        Optional.of(metered), started);
+    PolicyGrpcService service = new PolicyGrpcService(metered, new RaftClusterAdmin(server),
+        new PlacementCheck(fleet)::warnings);
+    return new PolicyPlane(service, Optional.of(metered), started);
   }
 
   private static PolicyPlane startForwarder(AgentConfig config, FleetView fleet,

@@ -1,5 +1,6 @@
 package dev.meshd.agent.forward;
 
+import dev.meshd.agent.api.ResponseWarnings;
 import dev.meshd.agent.auth.BearerAuthInterceptor;
 import dev.meshd.agent.auth.Caller;
 import dev.meshd.proto.v1.AddRaftPeerRequest;
@@ -34,6 +35,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
@@ -181,11 +183,22 @@ public final class ForwardingPolicyService extends PolicyServiceGrpc.PolicyServi
       return;
     }
     // The caller's deadline, if any, travels with the call's Context; this bounds the rest.
+    AtomicReference<Metadata> headers = new AtomicReference<>();
+    ResponseWarnings.Sink relayedWarnings = ResponseWarnings.forCurrentCall();
     PolicyServiceGrpc.PolicyServiceStub stub = stub(target.get())
-        .withDeadlineAfter(DEFAULT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        .withDeadlineAfter(DEFAULT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+        .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers,
+            new AtomicReference<>()));
     call.accept(stub, new StreamObserver<>() {
       @Override
       public void onNext(R value) {
+        // The control agent's warnings go on to the caller.
+        Metadata received = headers.get();
+        Iterable<String> warnings = received == null ? null : received.getAll(
+            ResponseWarnings.HEADER);
+        if (warnings != null) { // getAll answers null, not empty, when there is none
+          warnings.forEach(relayedWarnings::add);
+        }
         response.onNext(value);
       }
 

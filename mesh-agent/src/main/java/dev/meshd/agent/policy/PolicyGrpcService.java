@@ -1,5 +1,6 @@
 package dev.meshd.agent.policy;
 
+import dev.meshd.agent.api.ResponseWarnings;
 import dev.meshd.agent.auth.Caller;
 import dev.meshd.core.policy.DocumentKind;
 import dev.meshd.core.policy.PolicyStore;
@@ -24,6 +25,7 @@ import dev.meshd.proto.v1.WatchRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -41,12 +43,25 @@ public final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImpl
 
   private static final Logger AUDIT = LoggerFactory.getLogger("meshd.audit");
 
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyGrpcService.class);
+
   private final PolicyStore store;
   private final ClusterAdminService admin;
+  private final Function<dev.meshd.core.policy.Placement, List<String>> placementWarnings;
 
-  public PolicyGrpcService(PolicyStore store, ClusterAdminService admin) {
+  /**
+   * @param placementWarnings what to tell the caller about a stored placement (sent as {@code
+   *     meshd-warning} headers and logged), e.g. {@link PlacementCheck#warnings}
+   */
+  public PolicyGrpcService(PolicyStore store, ClusterAdminService admin,
+      Function<dev.meshd.core.policy.Placement, List<String>> placementWarnings) {
     this.store = store;
     this.admin = admin;
+    this.placementWarnings = placementWarnings;
+  }
+
+  public PolicyGrpcService(PolicyStore store, ClusterAdminService admin) {
+    this(store, admin, placement -> List.of());
   }
 
   @Override
@@ -94,11 +109,16 @@ public final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImpl
   @Override
   public void putPlacement(PutPlacementRequest request, StreamObserver<Placement> response) {
     Caller caller = Caller.current();
+    ResponseWarnings.Sink warnings = ResponseWarnings.forCurrentCall();
     answer(
         mapped(() -> store.putPlacement(PolicyMapper.toDomain(request.getPlacement()),
             expected(request.hasExpectedRevision(), request.getExpectedRevision()))),
         stored -> {
           audit(caller, "put", DocumentKind.PLACEMENT, stored.name(), stored.revision());
+          for (String warning : placementWarnings.apply(stored)) {
+            LOG.warn("placement \"{}\": {}", stored.name(), warning);
+            warnings.add(warning);
+          }
           return PolicyMapper.toProto(stored);
         },
         response);

@@ -10,6 +10,9 @@ import dev.meshd.cli.output.Output;
 import dev.meshd.proto.v1.Placement;
 import dev.meshd.proto.v1.PolicyServiceGrpc;
 import dev.meshd.proto.v1.PutPlacementRequest;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,6 +38,9 @@ public final class PutPlacementCommand extends AgentCommand {
   @Mixin
   private ExpectedRevision expectedRevision;
 
+  private static final Metadata.Key<String> WARNING =
+      Metadata.Key.of("meshd-warning", Metadata.ASCII_STRING_MARSHALLER);
+
   private Placement placement;
 
   @Override
@@ -47,8 +53,16 @@ public final class PutPlacementCommand extends AgentCommand {
   protected int run(AgentConnection agent, Output output, CliContext context) {
     PutPlacementRequest.Builder request = PutPlacementRequest.newBuilder().setPlacement(placement);
     expectedRevision.ifPresent(request::setExpectedRevision);
-    Placement stored =
-        agent.unary(PolicyServiceGrpc::newBlockingStub).putPlacement(request.build());
+    AtomicReference<Metadata> headers = new AtomicReference<>();
+    Placement stored = agent.unary(PolicyServiceGrpc::newBlockingStub)
+        .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers,
+            new AtomicReference<>()))
+        .putPlacement(request.build());
+    // Stored, but worth a look (e.g. a node the fleet does not know): stderr, exit 0.
+    Iterable<String> warnings = headers.get() == null ? null : headers.get().getAll(WARNING);
+    if (warnings != null) { // getAll answers null, not empty, when there is none
+      warnings.forEach(w -> context.err().println("warning: " + w));
+    }
     output.message(stored, () -> "placement \"" + stored.getName() + "\" stored at revision "
         + stored.getRevision() + "\n");
     return ExitCodes.OK;
