@@ -15,6 +15,7 @@ import dev.meshd.agent.telemetry.Tracing;
 import dev.meshd.core.capability.CapabilityRecord;
 import dev.meshd.core.config.AgentConfig;
 import dev.meshd.core.gpu.GpuProbe;
+import dev.meshd.core.policy.PolicyStore;
 import dev.meshd.core.security.ClusterKey;
 import dev.meshd.gossip.GossipAgent;
 import io.grpc.Server;
@@ -67,6 +68,7 @@ public final class MeshAgent implements AutoCloseable {
   private Server grpcServer;
   private MetricsHttpServer metricsServer;
   private Tracing tracing;
+  private PolicyPlane policyPlane;
 
   public MeshAgent(AgentConfig config, GpuProbe gpuProbe, Clock clock) {
     this.config = config;
@@ -95,8 +97,7 @@ public final class MeshAgent implements AutoCloseable {
           new GpuRefresher(inventory, gossip::self, gossip::publish, new GpuMetrics(registry));
       refresher.start(config.gpus().refreshInterval());
       started.push(refresher);
-      PolicyPlane policyPlane =
-          PolicyPlane.start(config, gossip, clusterKey, registry, clock);
+      policyPlane = PolicyPlane.start(config, gossip, clusterKey, registry, clock);
       started.push(policyPlane);
       grpcServer = startGrpc(tokens, policyPlane);
       ready.set(true);
@@ -122,6 +123,11 @@ public final class MeshAgent implements AutoCloseable {
 
   public PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  /** This control node's policy store (backed by its Raft voter); empty on other nodes. */
+  public Optional<PolicyStore> policyStore() {
+    return policyPlane == null ? Optional.empty() : policyPlane.localStore();
   }
 
   /** The gRPC port actually bound. */
