@@ -119,6 +119,9 @@ The mesh is up. Try:
   bin/mesh-cli list-nodes --watch        (Ctrl-C to end)
   bin/mesh-cli describe-node node2
   bin/mesh-cli stats
+  bin/mesh-cli policy put -f examples/policies/llama-hybrid.yaml
+  bin/mesh-cli --server 127.0.0.1:7080 policy list
+  bin/mesh-cli raft status
   curl -s 127.0.0.1:9464/metrics | grep meshd_
 MSG
 if [ "${1:-}" = "--detach" ]; then
