@@ -106,6 +106,10 @@ class PolicyServiceIT {
     Policy read = policies(controls.get(1), VIEWER)
         .getPolicy(GetPolicyRequest.newBuilder().setName("llama").build());
     assertThat(read).isEqualTo(written);
+    // A serializable read answers from the agent's own replica, once it has applied the write.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(policies(controls.get(2), VIEWER).getPolicy(GetPolicyRequest.newBuilder()
+            .setName("llama").setSerializable(true).build())).isEqualTo(written));
     assertThat(policies(controls.get(2), VIEWER).listPolicies(
         ListPoliciesRequest.getDefaultInstance()).getPoliciesList()).containsExactly(written);
 

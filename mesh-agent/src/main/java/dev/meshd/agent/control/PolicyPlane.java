@@ -15,6 +15,7 @@ import dev.meshd.core.security.ClusterKey;
 import dev.meshd.raft.RaftPolicyServer;
 import dev.meshd.raft.RaftPolicyStore;
 import dev.meshd.raft.RaftServerSettings;
+import dev.meshd.raft.ReadConsistency;
 import dev.meshd.raft.StoreOptions;
 import io.grpc.BindableService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,14 +86,17 @@ public final class PolicyPlane implements AutoCloseable {
     RaftMetrics.bindGauges(server, registry);
     RaftPolicyStore store = server.newStore(StoreOptions.defaults());
     started.push(store);
+    RaftPolicyStore localReads = server.newStore(
+        StoreOptions.defaults().withReadConsistency(ReadConsistency.SERIALIZABLE));
+    started.push(localReads);
     StoreSeeder seeder = new StoreSeeder(config.raft().dataDir(), store);
     seeder.start();
     started.push(seeder);
     PolicyStore metered = new MeteredPolicyStore(store, registry);
     LOG.info("policy store: voter {} of {} peers, data in {}", config.node().id(),
         config.raft().peers().size(), config.raft().dataDir());
-    PolicyGrpcService service = new PolicyGrpcService(metered, new RaftClusterAdmin(server),
-        new PlacementCheck(fleet)::warnings);
+    PolicyGrpcService service = new PolicyGrpcService(metered, localReads,
+        new RaftClusterAdmin(server), new PlacementCheck(fleet)::warnings);
     return new PolicyPlane(service, Optional.of(metered), started);
   }
 

@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code meshd.v1.PolicyService} documents and watch, over a {@link PolicyStore}. The store's
  * Raft client sends writes to the leader, so every agent accepts writes. Every accepted write is
- * logged on the {@code meshd.audit} logger with the caller's token name. Reads are always
- * linearizable; the {@code serializable} flag is accepted and reads the same way (stronger than
- * asked). Thread-safe.
+ * logged on the {@code meshd.audit} logger with the caller's token name. Reads are linearizable
+ * unless the request sets {@code serializable}: then this replica answers from its own copy,
+ * which may trail the leader. Thread-safe.
  */
 public final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImplBase {
 
@@ -46,6 +46,7 @@ public final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImpl
   private static final Logger LOG = LoggerFactory.getLogger(PolicyGrpcService.class);
 
   private final PolicyStore store;
+  private final PolicyStore localReads;
   private final ClusterAdminService admin;
   private final Function<dev.meshd.core.policy.Placement, List<String>> placementWarnings;
 
@@ -53,15 +54,21 @@ public final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImpl
    * @param placementWarnings what to tell the caller about a stored placement (sent as {@code
    *     meshd-warning} headers and logged), e.g. {@link PlacementCheck#warnings}
    */
-  public PolicyGrpcService(PolicyStore store, ClusterAdminService admin,
+  /**
+   * @param store writes, linearizable reads and watches
+   * @param localReads reads of requests with {@code serializable} set: this replica's copy,
+   *     possibly stale, answered without a round trip to the leader
+   */
+  public PolicyGrpcService(PolicyStore store, PolicyStore localReads, ClusterAdminService admin,
       Function<dev.meshd.core.policy.Placement, List<String>> placementWarnings) {
     this.store = store;
+    this.localReads = localReads;
     this.admin = admin;
     this.placementWarnings = placementWarnings;
   }
 
   public PolicyGrpcService(PolicyStore store, ClusterAdminService admin) {
-    this(store, admin, placement -> List.of());
+    this(store, store, admin, placement -> List.of());
   }
 
   @Override
@@ -79,13 +86,14 @@ public final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImpl
 
   @Override
   public void getPolicy(GetPolicyRequest request, StreamObserver<Policy> response) {
-    answer(store.getPolicy(request.getName()), PolicyMapper::toProto, response);
+    answer(reads(request.getSerializable()).getPolicy(request.getName()), PolicyMapper::toProto,
+        response);
   }
 
   @Override
   public void listPolicies(ListPoliciesRequest request,
       StreamObserver<ListPoliciesResponse> response) {
-    answer(store.listPolicies(),
+    answer(reads(request.getSerializable()).listPolicies(),
         listing -> ListPoliciesResponse.newBuilder()
             .addAllPolicies(listing.items().stream().map(PolicyMapper::toProto).toList())
             .setRevision(listing.revision())
@@ -126,13 +134,14 @@ public final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImpl
 
   @Override
   public void getPlacement(GetPlacementRequest request, StreamObserver<Placement> response) {
-    answer(store.getPlacement(request.getName()), PolicyMapper::toProto, response);
+    answer(reads(request.getSerializable()).getPlacement(request.getName()),
+        PolicyMapper::toProto, response);
   }
 
   @Override
   public void listPlacements(ListPlacementsRequest request,
       StreamObserver<ListPlacementsResponse> response) {
-    answer(store.listPlacements(),
+    answer(reads(request.getSerializable()).listPlacements(),
         listing -> ListPlacementsResponse.newBuilder()
             .addAllPlacements(listing.items().stream().map(PolicyMapper::toProto).toList())
             .setRevision(listing.revision())
@@ -224,6 +233,10 @@ public final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImpl
       StreamObserver<dev.meshd.proto.v1.SnapshotChunk> response) {
     AUDIT.info("audit: {} saved a snapshot", Caller.current().name());
     admin.saveSnapshot(response);
+  }
+
+  private PolicyStore reads(boolean serializable) {
+    return serializable ? localReads : store;
   }
 
   private static OptionalLong expected(boolean present, long value) {
