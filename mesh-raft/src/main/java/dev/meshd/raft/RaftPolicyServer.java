@@ -23,6 +23,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.ExitUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,18 @@ public final class RaftPolicyServer implements AutoCloseable {
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     server = s;
-    s.start();
+    // Ratis ends the JVM (System.exit) when its gRPC server cannot bind; an agent must instead
+    // fail its start with a message naming the address. With exits disabled, Ratis throws.
+    ExitUtils.disableSystemExit();
+    try {
+      s.start();
+    } catch (ExitUtils.ExitException e) {
+      server = null;
+      closeQuietly(s);
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IOException("raft: cannot listen on " + self.address() + " (listen.raft): "
+          + rootMessage(cause), cause);
+    }
     admin = new RaftGroupAdmin(self.id(), group, this::division);
     LOG.info("raft: {} started on {} (data {}, peers {})", self.id(), self.address(), dataDir,
         group.getPeers().size());
@@ -203,6 +215,22 @@ public final class RaftPolicyServer implements AutoCloseable {
       s.close();
       LOG.info("raft: {} stopped", self.id());
     }
+  }
+
+  private void closeQuietly(RaftServer s) {
+    try {
+      s.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("raft: closing {} after a failed start: {}", self.id(), e.toString());
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    for (int depth = 0; root.getCause() != null && depth < 16; depth++) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   private Optional<RaftServer.Division> division() {
