@@ -69,7 +69,7 @@ class PolicyFailoverE2EIT {
     Writer writer = new Writer(stub(writerNode));
     Thread thread = Thread.ofPlatform().name("cas-writer").start(writer);
     try {
-      await().atMost(Duration.ofSeconds(60)).until(() -> writer.acked.size() >= 20);
+      awaitAcks(writer, 20, Duration.ofSeconds(60));
 
       mesh.agent(leader).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       int ackedAtKill = writer.acked.size();
@@ -77,11 +77,19 @@ class PolicyFailoverE2EIT {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
           .ignoreExceptions()
           .until(() -> status(writerNode).getLeaderId(), id -> !id.isEmpty() && !id.equals(leader));
-      await().atMost(Duration.ofSeconds(60)).until(() -> writer.acked.size() >= ackedAtKill + 20);
+      awaitAcks(writer, ackedAtKill + 20, Duration.ofSeconds(60));
 
       mesh.startAgent(leader);
       int ackedAtRestart = writer.acked.size();
-      await().atMost(Duration.ofSeconds(90)).until(() -> writer.acked.size() >= ackedAtRestart + 20);
+      awaitAcks(writer, ackedAtRestart + 20, Duration.ofSeconds(90));
+    } catch (Throwable t) {
+      // The agents' logs are the only record of why the group stalled.
+      for (String node : GRPC_PORT.keySet()) {
+        System.out.println("----- " + node + ".log (last 150 lines) -----");
+        List<String> lines = mesh.log(node).lines().toList();
+        lines.subList(Math.max(0, lines.size() - 150), lines.size()).forEach(System.out::println);
+      }
+      throw t;
     } finally {
       writer.stop.set(true);
       thread.join(Duration.ofSeconds(30));
@@ -107,6 +115,18 @@ class PolicyFailoverE2EIT {
         .getWeightsMap().get("step");
     assertThat(step).isBetween((double) writer.chainSteps.get(),
         (double) writer.chainSteps.get() + 1);
+  }
+
+  /** Waits for {@code count} acknowledged writes; stops at once if the writer failed. */
+  private static void awaitAcks(Writer writer, int count, Duration timeout) {
+    await().atMost(timeout)
+        .failFast("writer failed", () -> {
+          if (writer.failure != null) {
+            throw new AssertionError("writer failed after " + writer.acked.size() + " acks: "
+                + writer.failure, writer.failure);
+          }
+        })
+        .until(() -> writer.acked.size() >= count);
   }
 
   private ClusterStatus status(String node) {

@@ -21,6 +21,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
@@ -46,6 +49,10 @@ import org.apache.ratis.util.TimeDuration;
 public final class RaftPolicyStore implements PolicyStore, AutoCloseable {
 
   private final RaftClient client;
+  // Each call runs Ratis's blocking API on its own virtual thread. Ratis's ordered async API
+  // keeps one sliding window per client: after a leader dies, the calls behind a failed one wait
+  // for its retries (a minute), so one agent's writes stalled long after a new leader was up.
+  private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
   private final PolicyStateMachine local;
   private final StoreOptions options;
 
@@ -133,7 +140,7 @@ public final class RaftPolicyStore implements PolicyStore, AutoCloseable {
   public CompletableFuture<Long> restore(StoreExport export) {
     StoreRequest request = StoreRequest.restore(export.document());
     CompletableFuture<Long> result = new CompletableFuture<>();
-    client.async().send(toMessage(request))
+    send(request)
         .orTimeout(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((answer, error) -> {
           StoreReply reply = error == null ? toReply(answer) : null;
@@ -159,6 +166,7 @@ public final class RaftPolicyStore implements PolicyStore, AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    calls.shutdownNow();
     client.close();
   }
 
@@ -166,7 +174,7 @@ public final class RaftPolicyStore implements PolicyStore, AutoCloseable {
     if (request.name().isEmpty()) {
       return emptyName(request);
     }
-    return complete(request, client.async().send(toMessage(request)), onOk);
+    return complete(request, send(request), onOk);
   }
 
   private <T> CompletableFuture<T> read(StoreRequest request, Function<StoreReply, T> onOk) {
@@ -176,7 +184,38 @@ public final class RaftPolicyStore implements PolicyStore, AutoCloseable {
     if (options.readConsistency() == ReadConsistency.SERIALIZABLE) {
       return complete(request, CompletableFuture.completedFuture(local.read(request)), onOk);
     }
-    return complete(request, client.async().sendReadOnly(toMessage(request)), onOk);
+    return complete(request, sendReadOnly(request), onOk);
+  }
+
+  private CompletableFuture<RaftClientReply> send(StoreRequest request) {
+    Message message = toMessage(request);
+    return call(() -> client.io().send(message));
+  }
+
+  private CompletableFuture<RaftClientReply> sendReadOnly(StoreRequest request) {
+    Message message = toMessage(request);
+    return call(() -> client.io().sendReadOnly(message));
+  }
+
+  private CompletableFuture<RaftClientReply> call(RatisCall call) {
+    CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
+    try {
+      calls.execute(() -> {
+        try {
+          reply.complete(call.run());
+        } catch (IOException | RuntimeException e) {
+          reply.completeExceptionally(e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      reply.completeExceptionally(new IOException("policy store client is closed", e));
+    }
+    return reply;
+  }
+
+  @FunctionalInterface
+  private interface RatisCall {
+    RaftClientReply run() throws IOException;
   }
 
   private static <T> CompletableFuture<T> emptyName(StoreRequest request) {
