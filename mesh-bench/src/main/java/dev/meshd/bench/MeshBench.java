@@ -2,7 +2,7 @@ package dev.meshd.bench;
 
 import java.util.Arrays;
 
-/** {@code bin/mesh-bench gossip|footprint [args]}: runs one benchmark and prints its figures. */
+/** {@code bin/mesh-bench gossip|footprint|policy [args]}: runs one benchmark and prints its figures. */
 public final class MeshBench {
 
   private MeshBench() {}
@@ -13,9 +13,12 @@ public final class MeshBench {
     switch (which) {
       case "gossip" -> GossipPropagationBench.main(rest);
       case "footprint" -> AgentFootprintBench.main(rest);
+      case "policy" -> PolicyStoreBench.main(rest);
       default -> {
         System.err.println("usage: mesh-bench gossip [agents] [rounds] [local|lan]");
         System.err.println("       mesh-bench footprint [runs] [idle-seconds]");
+        System.err.println("       mesh-bench policy [--clients 1,16,64] [--seconds 10] "
+            + "[--keys 1000] [--etcd]");
         System.exit(2);
       }
     }
