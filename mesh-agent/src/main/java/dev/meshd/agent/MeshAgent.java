@@ -8,6 +8,7 @@ import dev.meshd.agent.auth.TokensFile;
 import dev.meshd.agent.control.PolicyPlane;
 import dev.meshd.agent.inventory.GpuRefresher;
 import dev.meshd.agent.inventory.Inventory;
+import dev.meshd.agent.runtime.RuntimeMonitor;
 import dev.meshd.agent.metrics.GpuMetrics;
 import dev.meshd.agent.metrics.MetricsHttpServer;
 import dev.meshd.agent.telemetry.GrpcServerTracing;
@@ -69,6 +70,7 @@ public final class MeshAgent implements AutoCloseable {
   private MetricsHttpServer metricsServer;
   private Tracing tracing;
   private PolicyPlane policyPlane;
+  private RuntimeMonitor runtimeMonitor;
 
   public MeshAgent(AgentConfig config, GpuProbe gpuProbe, Clock clock) {
     this.config = config;
@@ -94,9 +96,12 @@ public final class MeshAgent implements AutoCloseable {
       CapabilityRecord record = inventory.initialRecord();
       gossip = startGossip(record, clusterKey);
       GpuRefresher refresher =
-          new GpuRefresher(inventory, gossip::self, gossip::publish, new GpuMetrics(registry));
+          new GpuRefresher(inventory, gossip::self, gossip::update, new GpuMetrics(registry));
       refresher.start(config.gpus().refreshInterval());
       started.push(refresher);
+      runtimeMonitor = new RuntimeMonitor(config.runtimes(), gossip::update, registry, clock);
+      runtimeMonitor.start();
+      started.push(runtimeMonitor);
       policyPlane = PolicyPlane.start(config, gossip, clusterKey, registry, clock);
       started.push(policyPlane);
       grpcServer = startGrpc(tokens, policyPlane);
@@ -128,6 +133,11 @@ public final class MeshAgent implements AutoCloseable {
   /** This control node's policy store (backed by its Raft voter); empty on other nodes. */
   public Optional<PolicyStore> policyStore() {
     return policyPlane == null ? Optional.empty() : policyPlane.localStore();
+  }
+
+  /** The runtimes this agent scrapes and their latest signals. */
+  public RuntimeMonitor runtimes() {
+    return runtimeMonitor;
   }
 
   /** The gRPC port actually bound. */

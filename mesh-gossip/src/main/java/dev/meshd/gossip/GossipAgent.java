@@ -61,6 +61,7 @@ public final class GossipAgent implements FleetView, AutoCloseable {
   private final ScheduledExecutorService loop;
   private final RecordAuthenticator authenticator;
   private final AtomicReference<CapabilityRecord> self;
+  private final Object updateLock = new Object();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final UnaryOperator<Transport> transportDecorator;
@@ -130,6 +131,22 @@ public final class GossipAgent implements FleetView, AutoCloseable {
       return CompletableFuture.completedFuture(null);
     }
     return c.updateMetadata(sealed(record)).toFuture();
+  }
+
+  /**
+   * Changes this node's record atomically with respect to other updates: {@code change} gets the
+   * current record and returns the next one (with a higher {@code recordVersion}), or the same
+   * instance when nothing changed, in which case nothing is published.
+   */
+  public CompletableFuture<Void> update(UnaryOperator<CapabilityRecord> change) {
+    synchronized (updateLock) {
+      CapabilityRecord current = self.get();
+      CapabilityRecord next = change.apply(current);
+      if (next == current) {
+        return CompletableFuture.completedFuture(null);
+      }
+      return publish(next);
+    }
   }
 
   @Override

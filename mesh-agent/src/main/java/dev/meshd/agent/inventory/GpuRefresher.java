@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +34,7 @@ public final class GpuRefresher implements AutoCloseable {
 
   private final Inventory inventory;
   private final Supplier<CapabilityRecord> current;
-  private final Consumer<CapabilityRecord> publish;
+  private final RecordUpdater updater;
   private final GpuMetrics metrics;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -43,10 +42,10 @@ public final class GpuRefresher implements AutoCloseable {
 
   public GpuRefresher(
       Inventory inventory, Supplier<CapabilityRecord> current,
-      Consumer<CapabilityRecord> publish, GpuMetrics metrics) {
+      RecordUpdater updater, GpuMetrics metrics) {
     this.inventory = inventory;
     this.current = current;
-    this.publish = publish;
+    this.updater = updater;
     this.metrics = metrics;
   }
 
@@ -59,13 +58,13 @@ public final class GpuRefresher implements AutoCloseable {
   /** One refresh; public for tests. */
   public void refreshOnce() {
     try {
-      CapabilityRecord record = current.get();
-      List<GpuInfo> gpus = inventory.refreshGpus(record.gpus());
-      CapabilityRecord candidate = record.withGpus(gpus);
-      metrics.update(candidate);
-      if (significantlyDifferent(record.gpus(), gpus)) {
-        publish.accept(candidate);
-      }
+      // The probe runs outside the update: it may take seconds (nvidia-smi).
+      List<GpuInfo> gpus = inventory.refreshGpus(current.get().gpus());
+      updater.update(record -> {
+        CapabilityRecord candidate = record.withGpus(gpus);
+        metrics.update(candidate);
+        return significantlyDifferent(record.gpus(), gpus) ? candidate : record;
+      });
     } catch (RuntimeException e) {
       LOG.warn("gpus: refresh failed: {}", e.toString());
     }

@@ -70,6 +70,13 @@ public record CapabilityRecord(
         recordVersion + 1, grpcAddress, gossipAddress, metricsAddress, newGpus, runtimes);
   }
 
+  /** A copy with new runtime facts (models discovered) and the next record version. */
+  public CapabilityRecord withRuntimes(List<RuntimeInfo> newRuntimes) {
+    return new CapabilityRecord(
+        schemaVersion, nodeId, hostId, zone, region, labels, roles, agentVersion,
+        recordVersion + 1, grpcAddress, gossipAddress, metricsAddress, gpus, newRuntimes);
+  }
+
   /** Sum of the GPUs' total memory. */
   public long vramTotalBytes() {
     return gpus.stream().mapToLong(GpuInfo::vramTotalBytes).sum();

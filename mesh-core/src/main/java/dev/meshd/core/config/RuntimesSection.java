@@ -2,6 +2,7 @@ package dev.meshd.core.config;
 
 import dev.meshd.core.capability.RuntimeKind;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.Optional;
 /** Reads {@code runtimes:} into {@link RuntimeConfig}s. Stateless. */
 final class RuntimesSection {
 
-  static final List<String> KEYS = List.of("kind", "endpoint", "models");
+  static final List<String> KEYS = List.of("kind", "endpoint", "models", "scrape-interval");
 
   private static final Map<String, RuntimeKind> KINDS = new LinkedHashMap<>();
 
@@ -42,9 +43,11 @@ final class RuntimesSection {
     for (ConfigValue model : runtime.get("models").list()) {
       model.nonBlankText().ifPresent(models::add);
     }
+    Duration interval = runtime.get("scrape-interval").duration()
+        .orElse(RuntimeConfig.DEFAULT_SCRAPE_INTERVAL);
     if (kind.isEmpty() || endpoint.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new RuntimeConfig(kind.get(), endpoint.get(), models));
+    return Optional.of(new RuntimeConfig(kind.get(), endpoint.get(), models, interval));
   }
 }

@@ -65,7 +65,7 @@ class ConfigLoaderTest {
           - kind: vllm
             endpoint: http://127.0.0.1:8000
             models: [llama-3.1-8b]
-          - {kind: tgi, endpoint: "https://tgi.internal:443"}
+          - {kind: tgi, endpoint: "https://tgi.internal:443", scrape-interval: 2s}
         fabric:
           order: [quic, rdma]
           rdma: {provider: verbs}
@@ -107,7 +107,11 @@ class ConfigLoaderTest {
     assertThat(config.runtimes()).containsExactly(
         new RuntimeConfig(RuntimeKind.VLLM, URI.create("http://127.0.0.1:8000"),
             List.of("llama-3.1-8b")),
-        new RuntimeConfig(RuntimeKind.TGI, URI.create("https://tgi.internal:443"), List.of()));
+        new RuntimeConfig(RuntimeKind.TGI, URI.create("https://tgi.internal:443"), List.of(),
+            Duration.ofSeconds(2)));
+    assertThat(config.runtimes().getFirst().scrapeInterval())
+        .isEqualTo(RuntimeConfig.DEFAULT_SCRAPE_INTERVAL);
+    assertThat(config.runtimes().get(1).label()).isEqualTo("tgi@tgi.internal:443");
     assertThat(config.fabric()).isEqualTo(new FabricConfig(List.of("quic", "rdma"), "verbs"));
     assertThat(config.telemetry()).isEqualTo(
         new TelemetryConfig(Optional.of(URI.create("http://collector:4318")), "meshd-test"));

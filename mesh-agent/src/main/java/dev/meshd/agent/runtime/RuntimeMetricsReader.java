@@ -1,0 +1,138 @@
+package dev.meshd.agent.runtime;
+
+import dev.meshd.agent.runtime.internal.MetricSample;
+import dev.meshd.agent.runtime.internal.MetricsFormatException;
+import dev.meshd.agent.runtime.internal.PrometheusText;
+import dev.meshd.core.capability.RuntimeKind;
+import dev.meshd.core.signal.ModelLoad;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * Reads the load of each served model from one runtime's {@code /metrics} body. Metric names per
+ * runtime kind:
+ *
+ * <ul>
+ *   <li>vLLM: {@code vllm:num_requests_waiting}, {@code vllm:num_requests_running}, {@code
+ *       vllm:kv_cache_usage_perc} (before v0.10: {@code vllm:gpu_cache_usage_perc}), labelled by
+ *       {@code model_name} and, with data parallelism, {@code engine};
+ *   <li>SGLang: {@code sglang:num_queue_reqs}, {@code sglang:num_running_reqs}, {@code
+ *       sglang:token_usage}, labelled by {@code model_name};
+ *   <li>TGI: {@code tgi_queue_size}, {@code tgi_batch_current_size}; no model label (a TGI server
+ *       serves one model) and no KV-cache figure.
+ * </ul>
+ *
+ * <p>Counts are summed over engines, KV-cache usage is their mean. Stateless.
+ */
+public final class RuntimeMetricsReader {
+
+  private record Names(String queue, String running, List<String> kvCache, boolean modelLabel) {}
+
+  private static final Map<RuntimeKind, Names> NAMES = Map.of(
+      RuntimeKind.VLLM, new Names("vllm:num_requests_waiting", "vllm:num_requests_running",
+          List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"), true),
+      RuntimeKind.SGLANG, new Names("sglang:num_queue_reqs", "sglang:num_running_reqs",
+          List.of("sglang:token_usage"), true),
+      RuntimeKind.TGI, new Names("tgi_queue_size", "tgi_batch_current_size", List.of(), false));
+
+  private static final String MODEL_LABEL = "model_name";
+
+  private RuntimeMetricsReader() {}
+
+  /**
+   * The load of each model in {@code body}.
+   *
+   * @param servedModels the models this runtime serves (configured or from {@code /v1/models});
+   *     used to name TGI's single model, which its metrics do not name
+   * @throws RuntimeMetricsException when the body is not the text format, lacks the queue metric
+   *     of this kind, or holds a value that cannot be a count or a fraction
+   */
+  public static List<ModelLoad> read(RuntimeKind kind, String body, List<String> servedModels)
+      throws RuntimeMetricsException {
+    Names names = NAMES.get(kind);
+    Set<String> wanted = wanted(names);
+    List<MetricSample> samples;
+    try {
+      samples = PrometheusText.parse(body, wanted::contains);
+    } catch (MetricsFormatException e) {
+      throw new RuntimeMetricsException("/metrics is not the Prometheus text format: "
+          + e.getMessage());
+    }
+    if (samples.stream().noneMatch(s -> s.name().equals(names.queue()))) {
+      throw new RuntimeMetricsException("/metrics has no " + names.queue()
+          + " (is this a " + kind.configName() + " runtime?)");
+    }
+    Map<String, Totals> byModel = new LinkedHashMap<>();
+    String kvName = names.kvCache().stream()
+        .filter(n -> samples.stream().anyMatch(s -> s.name().equals(n)))
+        .findFirst().orElse(null);
+    for (MetricSample sample : samples) {
+      for (String model : models(names, sample, servedModels)) {
+        Totals totals = byModel.computeIfAbsent(model, m -> new Totals());
+        if (sample.name().equals(names.queue())) {
+          totals.queue += count(sample);
+        } else if (sample.name().equals(names.running())) {
+          totals.running += count(sample);
+        } else if (sample.name().equals(kvName)) {
+          totals.kvSum += fraction(sample);
+          totals.kvSamples++;
+        }
+      }
+    }
+    List<ModelLoad> loads = new ArrayList<>();
+    byModel.forEach((model, t) -> loads.add(new ModelLoad(model, t.queue, t.running,
+        t.kvSamples == 0 ? OptionalDouble.empty() : OptionalDouble.of(t.kvSum / t.kvSamples))));
+    return loads;
+  }
+
+  private static Set<String> wanted(Names names) {
+    List<String> all = new ArrayList<>(names.kvCache());
+    all.add(names.queue());
+    all.add(names.running());
+    return Set.copyOf(all);
+  }
+
+  private static List<String> models(Names names, MetricSample sample, List<String> served)
+      throws RuntimeMetricsException {
+    if (!names.modelLabel()) {
+      if (served.isEmpty()) {
+        throw new RuntimeMetricsException("TGI metrics name no model and none is known yet "
+            + "(set runtimes[].models or let /v1/models answer)");
+      }
+      return served;
+    }
+    String model = sample.label(MODEL_LABEL);
+    if (model == null || model.isBlank()) {
+      throw new RuntimeMetricsException(sample.name() + " has no " + MODEL_LABEL + " label");
+    }
+    return List.of(model);
+  }
+
+  private static double count(MetricSample sample) throws RuntimeMetricsException {
+    double v = sample.value();
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw new RuntimeMetricsException(sample.name() + " is " + v + " (expected: a count >= 0)");
+    }
+    return v;
+  }
+
+  private static double fraction(MetricSample sample) throws RuntimeMetricsException {
+    double v = sample.value();
+    if (!(v >= 0 && v <= 1)) {
+      throw new RuntimeMetricsException(sample.name() + " is " + v + " (expected: 0..1)");
+    }
+    return v;
+  }
+
+  /** Running sums for one model; used by one call only. */
+  private static final class Totals {
+    double queue;
+    double running;
+    double kvSum;
+    int kvSamples;
+  }
+}

@@ -1,0 +1,198 @@
+package dev.meshd.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.meshd.core.capability.CapabilityRecord;
+import dev.meshd.core.capability.RuntimeKind;
+import dev.meshd.core.config.RuntimeConfig;
+import dev.meshd.core.signal.ModelLoad;
+import dev.meshd.core.signal.RuntimeSignal;
+import dev.meshd.testkit.FreePorts;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A real HTTP server on loopback plays the runtime; its answers come from the fixtures. */
+class RuntimeScraperTest {
+
+  private final Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
+  private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final HttpClient http = HttpClient.newHttpClient();
+  private HttpServer server;
+
+  record Answer(int status, String body, boolean hang) {}
+
+  @BeforeEach
+  void startFakeRuntime() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      Answer answer = answers.getOrDefault(exchange.getRequestURI().getPath(),
+          new Answer(404, "not found", false));
+      if (answer.hang()) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(answer.status(), body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    server.stop(0);
+    http.close();
+  }
+
+  @Test
+  void aHealthyVllmReportsTheLoadOfItsModel() throws IOException {
+    answers.put("/metrics", new Answer(200, fixture("vllm-metrics.txt"), false));
+    RuntimeSignal signal = scraper(RuntimeKind.VLLM, List.of("meta-llama/Llama-3.1-8B-Instruct"))
+        .scrape();
+
+    assertThat(signal.healthy()).isTrue();
+    assertThat(signal.observedAt()).isEqualTo(clock.instant());
+    assertThat(signal.models()).containsExactly(new ModelLoad("meta-llama/Llama-3.1-8B-Instruct",
+        3, 12, OptionalDouble.of(0.4375)));
+  }
+
+  @Test
+  void modelsComeFromV1ModelsWhenTheConfigNamesNone() throws IOException {
+    answers.put("/v1/models", new Answer(200,
+        "{\"object\":\"list\",\"data\":[{\"id\":\"bigcode/starcoder2-15b\",\"object\":\"model\"}]}",
+        false));
+    answers.put("/metrics", new Answer(200, fixture("tgi-metrics.txt"), false));
+    RuntimeScraper scraper = scraper(RuntimeKind.TGI, List.of());
+
+    RuntimeSignal signal = scraper.scrape();
+
+    assertThat(scraper.servedModels()).containsExactly("bigcode/starcoder2-15b");
+    assertThat(signal.models()).extracting(ModelLoad::model)
+        .containsExactly("bigcode/starcoder2-15b");
+  }
+
+  @Test
+  void failuresAreReasonsOnAnUnhealthySignal() throws IOException {
+    RuntimeScraper scraper = scraper(RuntimeKind.VLLM, List.of("m"));
+    answers.put("/metrics", new Answer(503, "overloaded", false));
+    assertThat(scraper.scrape().reason()).hasValue("GET /metrics: HTTP 503");
+
+    answers.put("/metrics", new Answer(200, "<html>oops</html>", false));
+    assertThat(scraper.scrape().reason().orElseThrow())
+        .startsWith("/metrics is not the Prometheus text format: line 1:");
+
+    answers.put("/metrics", new Answer(200, fixture("sglang-metrics.txt"), false));
+    assertThat(scraper.scrape().reason())
+        .hasValue("/metrics has no vllm:num_requests_waiting (is this a vllm runtime?)");
+
+    answers.put("/v1/models", new Answer(200, "{\"data\": []}", false));
+    assertThat(scraper(RuntimeKind.VLLM, List.of()).scrape().reason())
+        .hasValue("GET /v1/models: the runtime serves no model");
+    answers.put("/v1/models", new Answer(200, "not json", false));
+    assertThat(scraper(RuntimeKind.VLLM, List.of()).scrape().reason().orElseThrow())
+        .startsWith("GET /v1/models: not JSON");
+  }
+
+  @Test
+  void aHungRuntimeTimesOut() {
+    answers.put("/metrics", new Answer(200, "", true));
+    RuntimeSignal signal = scraper(RuntimeKind.VLLM, List.of("m")).scrape();
+    assertThat(signal.healthy()).isFalse();
+    assertThat(signal.reason()).hasValue("GET /metrics: no answer within 300 ms");
+  }
+
+  @Test
+  void aRuntimeThatIsNotListeningIsUnhealthy() {
+    URI closed = URI.create("http://127.0.0.1:" + FreePorts.loopback());
+    RuntimeSignal signal = new RuntimeScraper(
+        new RuntimeConfig(RuntimeKind.SGLANG, closed, List.of("m")), http, clock,
+        Duration.ofMillis(300)).scrape();
+    assertThat(signal.reason()).hasValue("GET " + closed.resolve("/metrics")
+        + ": connection refused");
+  }
+
+  @Test
+  void theMonitorExportsMetricsAndPutsDiscoveredModelsInTheRecord() throws IOException {
+    answers.put("/v1/models", new Answer(200, "{\"data\":[{\"id\":\"Qwen/Qwen2.5-7B-Instruct\"}]}",
+        false));
+    answers.put("/metrics", new Answer(200, fixture("sglang-metrics.txt"), false));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AtomicReference<CapabilityRecord> record = new AtomicReference<>(
+        new CapabilityRecord(1, "n1", "h1", "", "", Map.of(), java.util.Set.of("gpu"), "test", 7,
+            "", "", "", List.of(), List.of()));
+    RuntimeConfig runtime = new RuntimeConfig(RuntimeKind.SGLANG, endpoint(), List.of());
+    try (RuntimeMonitor monitor = new RuntimeMonitor(List.of(runtime),
+        change -> record.updateAndGet(change), registry, clock)) {
+      AtomicReference<List<RuntimeSignal>> heard = new AtomicReference<>();
+      monitor.onSignals(heard::set);
+
+      monitor.scrapeOnce(0);
+
+      assertThat(record.get().recordVersion()).isEqualTo(8);
+      assertThat(record.get().runtimes().getFirst().models())
+          .containsExactly("Qwen/Qwen2.5-7B-Instruct");
+      assertThat(heard.get()).hasSize(1);
+      String label = runtime.label();
+      assertThat(registry.scrape())
+          .contains("meshd_runtime_up{runtime=\"" + label + "\"} 1.0")
+          .contains("meshd_runtime_queue_depth{model=\"Qwen/Qwen2.5-7B-Instruct\",runtime=\""
+              + label + "\"} 17.0")
+          .contains("meshd_runtime_kv_cache_usage_ratio{model=\"Qwen/Qwen2.5-7B-Instruct\","
+              + "runtime=\"" + label + "\"} 0.71");
+
+      // Unchanged models publish nothing; a runtime that goes down drops its model rows.
+      monitor.scrapeOnce(0);
+      assertThat(record.get().recordVersion()).isEqualTo(8);
+      answers.put("/metrics", new Answer(500, "", false));
+      monitor.scrapeOnce(0);
+      assertThat(registry.scrape())
+          .contains("meshd_runtime_up{runtime=\"" + label + "\"} 0.0")
+          .doesNotContain("meshd_runtime_queue_depth{");
+    }
+  }
+
+  private RuntimeScraper scraper(RuntimeKind kind, List<String> models) {
+    return new RuntimeScraper(new RuntimeConfig(kind, endpoint(), models), http, clock,
+        Duration.ofMillis(300));
+  }
+
+  private URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  private String fixture(String name) throws IOException {
+    try (InputStream in = getClass().getResourceAsStream("/fixtures/runtimes/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
