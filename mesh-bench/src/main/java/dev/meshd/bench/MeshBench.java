@@ -2,10 +2,16 @@ package dev.meshd.bench;
 
 import java.util.Arrays;
 
-/** {@code bin/mesh-bench gossip|footprint|policy [args]}: runs one benchmark and prints its figures. */
+/** {@code bin/mesh-bench gossip|footprint|policy|router [args]}: runs one benchmark and prints its figures. */
 public final class MeshBench {
 
   private MeshBench() {}
+
+  private static String[] withBenchmark(String benchmark, String[] jmhArgs) {
+    String[] all = Arrays.copyOf(jmhArgs, jmhArgs.length + 1);
+    all[jmhArgs.length] = benchmark;
+    return all;
+  }
 
   public static void main(String[] args) throws Exception {
     String which = args.length == 0 ? "" : args[0];
@@ -14,11 +20,14 @@ public final class MeshBench {
       case "gossip" -> GossipPropagationBench.main(rest);
       case "footprint" -> AgentFootprintBench.main(rest);
       case "policy" -> PolicyStoreBench.main(rest);
+      // JMH's own command line: e.g. -p targets=1000 -p strategy=hybrid, -f 1, -rf json.
+      case "router" -> org.openjdk.jmh.Main.main(withBenchmark("RouterDecisionBench", rest));
       default -> {
         System.err.println("usage: mesh-bench gossip [agents] [rounds] [local|lan]");
         System.err.println("       mesh-bench footprint [runs] [idle-seconds]");
         System.err.println("       mesh-bench policy [--clients 1,16,64] [--seconds 10] "
             + "[--keys 1000] [--etcd]");
+        System.err.println("       mesh-bench router [JMH options, e.g. -p targets=1000]");
         System.exit(2);
       }
     }

@@ -1,0 +1,26 @@
+package dev.meshd.router.strategy;
+
+import dev.meshd.core.policy.StrategyNames;
+import dev.meshd.router.Candidate;
+import dev.meshd.router.ScoredTarget;
+import dev.meshd.router.ScoringContext;
+import java.util.List;
+
+/**
+ * Weighted queue depth, KV-cache and GPU-memory headroom and GPU utilization (and freshness when
+ * stale targets are penalized), on the reported figures. Stateless.
+ */
+public final class HeuristicScorer implements TargetScorer {
+
+  @Override
+  public String name() {
+    return StrategyNames.HEURISTIC;
+  }
+
+  @Override
+  public List<ScoredTarget> rank(ScoringContext context, List<Candidate> eligible) {
+    return Ranking.sorted(eligible.stream()
+        .map(c -> WeightedTerms.total(c, WeightedTerms.load(context, c, c.queueDepth())))
+        .toList());
+  }
+}

@@ -1,0 +1,67 @@
+package dev.meshd.router.strategy;
+
+import dev.meshd.core.policy.StrategyNames;
+import dev.meshd.router.Candidate;
+import dev.meshd.router.ScoreTerm;
+import dev.meshd.router.ScoredTarget;
+import dev.meshd.router.ScoringContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * Power of two choices: samples two distinct targets at random and ranks the less loaded (queue,
+ * then running requests) first, the other second; the rest follow by queue so that a retry has
+ * somewhere to go. Random sampling keeps many routers with the same stale view from herding onto
+ * one target. Thread-safe when the random generator is (pass a thread-safe one, or one per
+ * thread).
+ */
+public final class PowerOfTwoScorer implements TargetScorer {
+
+  private final RandomGenerator random;
+
+  public PowerOfTwoScorer(RandomGenerator random) {
+    this.random = random;
+  }
+
+  @Override
+  public String name() {
+    return StrategyNames.POWER_OF_TWO;
+  }
+
+  @Override
+  public List<ScoredTarget> rank(ScoringContext context, List<Candidate> eligible) {
+    int n = eligible.size();
+    if (n == 1) {
+      return List.of(sampled(eligible.getFirst(), 1.0));
+    }
+    int a = random.nextInt(n);
+    int b = random.nextInt(n - 1);
+    if (b >= a) {
+      b++;
+    }
+    Candidate first = eligible.get(a);
+    Candidate second = eligible.get(b);
+    if (LeastQueueScorer.score(second).score() > LeastQueueScorer.score(first).score()) {
+      Candidate swap = first;
+      first = second;
+      second = swap;
+    }
+    List<ScoredTarget> ranked = new ArrayList<>(n);
+    ranked.add(sampled(first, 2.0));
+    ranked.add(sampled(second, 1.0));
+    List<Candidate> rest = new ArrayList<>(eligible);
+    rest.remove(Math.max(a, b));
+    rest.remove(Math.min(a, b));
+    ranked.addAll(Ranking.sorted(rest.stream().map(LeastQueueScorer::score).toList()));
+    return ranked;
+  }
+
+  /** Sampled targets score above every unsampled one (whose least-queue score is at most ~1). */
+  private static ScoredTarget sampled(Candidate c, double rank) {
+    ScoredTarget byQueue = LeastQueueScorer.score(c);
+    List<ScoreTerm> terms = new ArrayList<>(byQueue.terms());
+    terms.add(new ScoreTerm("sampled", 1.0, rank));
+    return new ScoredTarget(c, byQueue.score() + rank, terms);
+  }
+}
