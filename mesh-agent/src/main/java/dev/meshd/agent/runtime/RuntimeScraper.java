@@ -83,8 +83,8 @@ public final class RuntimeScraper {
   }
 
   private boolean modelsDue() {
-    return Duration.between(modelsAskedAt, clock.instant()).compareTo(MODELS_REFRESH) >= 0
-        || discoveredModels.isEmpty();
+    // modelsAskedAt stays Instant.MIN until an answer named at least one model.
+    return Duration.between(modelsAskedAt, clock.instant()).compareTo(MODELS_REFRESH) >= 0;
   }
 
   private void discoverModels() throws ScrapeException, InterruptedException {

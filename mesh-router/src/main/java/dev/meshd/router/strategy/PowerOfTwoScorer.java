@@ -33,17 +33,17 @@ public final class PowerOfTwoScorer implements TargetScorer {
   public List<ScoredTarget> rank(ScoringContext context, List<Candidate> eligible) {
     int n = eligible.size();
     if (n == 1) {
-      return List.of(sampled(eligible.getFirst(), 1.0));
+      return List.of(sampled(LeastQueueScorer.score(eligible.getFirst()), 1.0));
     }
     int a = random.nextInt(n);
     int b = random.nextInt(n - 1);
     if (b >= a) {
       b++;
     }
-    Candidate first = eligible.get(a);
-    Candidate second = eligible.get(b);
-    if (LeastQueueScorer.score(second).score() > LeastQueueScorer.score(first).score()) {
-      Candidate swap = first;
+    ScoredTarget first = LeastQueueScorer.score(eligible.get(a));
+    ScoredTarget second = LeastQueueScorer.score(eligible.get(b));
+    if (second.score() > first.score()) {
+      ScoredTarget swap = first;
       first = second;
       second = swap;
     }
@@ -58,10 +58,9 @@ public final class PowerOfTwoScorer implements TargetScorer {
   }
 
   /** Sampled targets score above every unsampled one (whose least-queue score is at most ~1). */
-  private static ScoredTarget sampled(Candidate c, double rank) {
-    ScoredTarget byQueue = LeastQueueScorer.score(c);
+  private static ScoredTarget sampled(ScoredTarget byQueue, double rank) {
     List<ScoreTerm> terms = new ArrayList<>(byQueue.terms());
     terms.add(new ScoreTerm("sampled", 1.0, rank));
-    return new ScoredTarget(c, byQueue.score() + rank, terms);
+    return new ScoredTarget(byQueue.candidate(), byQueue.score() + rank, terms);
   }
 }

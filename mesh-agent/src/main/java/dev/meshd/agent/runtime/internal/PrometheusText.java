@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Parser for the Prometheus text exposition format (version 0.0.4), the format vLLM, SGLang and
@@ -21,6 +22,9 @@ import java.util.function.Predicate;
 public final class PrometheusText {
 
   private static final int MAX_LINE = 64 * 1024;
+  private static final Pattern NUMBER =
+      Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+  private static final Pattern TIMESTAMP = Pattern.compile("-?[0-9]+");
 
   private PrometheusText() {}
 
@@ -81,7 +85,7 @@ public final class PrometheusText {
       skipSpaces();
       if (pos < line.length()) {
         String timestamp = token();
-        if (!timestamp.matches("-?[0-9]+")) {
+        if (!TIMESTAMP.matcher(timestamp).matches()) {
           throw error("timestamp \"" + timestamp + "\" (expected: integer milliseconds)");
         }
         skipSpaces();
@@ -165,7 +169,7 @@ public final class PrometheusText {
         case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
         case "-Inf" -> Double.NEGATIVE_INFINITY;
         default -> {
-          if (!text.matches("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?")) {
+          if (!NUMBER.matcher(text).matches()) {
             throw error("value \"" + text + "\" is not a number");
           }
           yield Double.parseDouble(text);
