@@ -1,0 +1,144 @@
+package dev.meshd.router.ingress;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.meshd.router.RouteRequest;
+import dev.meshd.router.route.DispatchLedger;
+import dev.meshd.router.route.Router;
+import io.opentelemetry.api.trace.Tracer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OpenAI-compatible HTTP ingress of a router agent ({@code listen.router}): {@code POST
+ * /v1/chat/completions}, {@code POST /v1/completions} (proxied to the chosen runtime, streaming
+ * passed through), {@code GET /v1/models} (what the mesh can route). The JDK's HTTP server on
+ * virtual threads: one thread per exchange, blocking I/O, no buffering of responses.
+ *
+ * <p>{@link #close()} drains: it stops accepting at once, lets open requests and streams finish
+ * for up to {@link IngressSettings#drainTimeout()}, then closes what is left. Idempotent.
+ */
+public final class IngressServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final HttpClient client;
+  private final IngressSettings settings;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private IngressServer(HttpServer server, ExecutorService executor, HttpClient client,
+      IngressSettings settings) {
+    this.server = server;
+    this.executor = executor;
+    this.client = client;
+    this.settings = settings;
+  }
+
+  /**
+   * Binds and starts the ingress.
+   *
+   * @param origin this agent as a request's point of entry, for locality
+   * @throws IOException naming the address when it cannot be bound
+   */
+  public static IngressServer start(IngressSettings settings, Router router,
+      Supplier<RouteRequest.Origin> origin, DispatchLedger ledger, IngressMetrics metrics,
+      Tracer tracer) throws IOException {
+    HttpServer server;
+    try {
+      server = HttpServer.create(settings.listen(), 512);
+    } catch (IOException e) {
+      throw new IOException("router ingress: cannot listen on "
+          + settings.listen().getHostString() + ":" + settings.listen().getPort()
+          + " (listen.router): " + e.getMessage(), e);
+    }
+    ExecutorService executor = Executors.newThreadPerTaskExecutor(
+        Thread.ofVirtual().name("ingress-", 0).factory());
+    HttpClient client = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(settings.connectTimeout())
+        .executor(executor)
+        .build();
+    CompletionProxy proxy = new CompletionProxy(settings, router, origin, ledger, metrics,
+        tracer, client);
+    server.createContext("/v1/", exchange -> dispatch(exchange, proxy, router));
+    server.createContext("/", exchange -> sendJson(exchange, 404, OpenAiErrors.body(
+        "no route for " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
+            + "; this is an OpenAI-compatible ingress (/v1/chat/completions, /v1/completions,"
+            + " /v1/models)", "invalid_request_error", "not_found")));
+    server.setExecutor(executor);
+    server.start();
+    LOG.info("router ingress listening on http://{}:{}", server.getAddress().getHostString(),
+        server.getAddress().getPort());
+    return new IngressServer(server, executor, client, settings);
+  }
+
+  /** The bound address (the real port when the configured one was 0). */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  private static void dispatch(HttpExchange exchange, CompletionProxy proxy, Router router)
+      throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    String method = exchange.getRequestMethod();
+    boolean completion = path.equals("/v1/chat/completions") || path.equals("/v1/completions");
+    if (completion && method.equals("POST")) {
+      proxy.handle(exchange);
+    } else if (path.equals("/v1/models") && method.equals("GET")) {
+      models(exchange, router);
+    } else if (completion || path.equals("/v1/models")) {
+      exchange.getResponseHeaders().set("Allow", completion ? "POST" : "GET");
+      sendJson(exchange, 405, OpenAiErrors.body(method + " is not allowed on " + path,
+          "invalid_request_error", "method_not_allowed"));
+    } else {
+      sendJson(exchange, 404, OpenAiErrors.body("no route for " + method + " " + path,
+          "invalid_request_error", "not_found"));
+    }
+  }
+
+  private static void models(HttpExchange exchange, Router router) throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("object", "list");
+    ArrayNode data = root.putArray("data");
+    for (String model : router.models()) {
+      data.addObject().put("id", model).put("object", "model").put("owned_by", "meshd");
+    }
+    sendJson(exchange, 200, (root + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  static void sendJson(HttpExchange exchange, int status, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long seconds = Math.max(1, (settings.drainTimeout().toMillis() + 999) / 1000);
+    LOG.info("router ingress stopping: no new requests; open ones get up to {} s", seconds);
+    // HttpServer.stop closes the listener at once and waits for running exchanges to finish.
+    server.stop((int) Math.min(Integer.MAX_VALUE, seconds));
+    client.shutdownNow();
+    executor.shutdownNow();
+  }
+}
