@@ -8,6 +8,7 @@ import dev.meshd.cli.nodes.ListNodesCommand;
 import dev.meshd.cli.placement.PlacementCommand;
 import dev.meshd.cli.policy.PolicyCommand;
 import dev.meshd.cli.raft.RaftCommand;
+import dev.meshd.cli.route.RouteCommand;
 import dev.meshd.cli.stats.StatsCommand;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
     description = "Operate a meshd serving mesh through any agent's gRPC API.",
     subcommands = {
       ListNodesCommand.class, DescribeNodeCommand.class, StatsCommand.class,
-      PolicyCommand.class, PlacementCommand.class, RaftCommand.class
+      PolicyCommand.class, PlacementCommand.class, RouteCommand.class, RaftCommand.class
     })
 final class RootCommand implements Callable<Integer>, CommandRoot {
 

@@ -13,7 +13,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link FakeMeshService} and a {@link FakePolicyService} served either in-process (fast, no
+ * A {@link FakeMeshService}, a {@link FakePolicyService} and a {@link FakeRouterService} served either in-process (fast, no
  * sockets) or on a real loopback port chosen by the OS, with a {@link HeaderRecorder} in front.
  * {@link #close()} stops it and is safe to call twice.
  */
@@ -21,16 +21,18 @@ public final class FakeAgent implements AutoCloseable {
 
   private final FakeMeshService service;
   private final FakePolicyService policies;
+  private final FakeRouterService router;
   private final HeaderRecorder headers;
   private final Server server;
   private final ChannelFactory channels;
   private final ServerAddress address;
 
   private FakeAgent(
-      FakeMeshService service, FakePolicyService policies, HeaderRecorder headers, Server server,
-      ChannelFactory channels, ServerAddress address) {
+      FakeMeshService service, FakePolicyService policies, FakeRouterService router,
+      HeaderRecorder headers, Server server, ChannelFactory channels, ServerAddress address) {
     this.service = service;
     this.policies = policies;
+    this.router = router;
     this.headers = headers;
     this.server = server;
     this.channels = channels;
@@ -41,34 +43,43 @@ public final class FakeAgent implements AutoCloseable {
   public static FakeAgent inProcess() {
     FakeMeshService service = new FakeMeshService();
     FakePolicyService policies = new FakePolicyService();
+    FakeRouterService router = new FakeRouterService();
     HeaderRecorder headers = new HeaderRecorder();
     String name = InProcessServerBuilder.generateName();
     Server server =
         start(InProcessServerBuilder.forName(name).directExecutor()
             .addService(ServerInterceptors.intercept(service, headers))
-            .addService(ServerInterceptors.intercept(policies, headers)).build());
+            .addService(ServerInterceptors.intercept(policies, headers))
+            .addService(ServerInterceptors.intercept(router, headers)).build());
     ChannelFactory channels =
         ignored -> InProcessChannelBuilder.forName(name).directExecutor().build();
     return new FakeAgent(
-        service, policies, headers, server, channels, new ServerAddress("127.0.0.1", 7070));
+        service, policies, router, headers, server, channels,
+        new ServerAddress("127.0.0.1", 7070));
   }
 
   /** Served by Netty on 127.0.0.1 and a free port; use the CLI's real channel factory. */
   public static FakeAgent loopback() {
     FakeMeshService service = new FakeMeshService();
     FakePolicyService policies = new FakePolicyService();
+    FakeRouterService router = new FakeRouterService();
     HeaderRecorder headers = new HeaderRecorder();
     Server server =
         start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .addService(ServerInterceptors.intercept(service, headers))
-            .addService(ServerInterceptors.intercept(policies, headers)).build());
+            .addService(ServerInterceptors.intercept(policies, headers))
+            .addService(ServerInterceptors.intercept(router, headers)).build());
     return new FakeAgent(
-        service, policies, headers, server, ChannelFactory.plaintext(),
+        service, policies, router, headers, server, ChannelFactory.plaintext(),
         new ServerAddress("127.0.0.1", server.getPort()));
   }
 
   public FakeMeshService service() {
     return service;
+  }
+
+  public FakeRouterService router() {
+    return router;
   }
 
   public FakePolicyService policies() {
