@@ -20,6 +20,7 @@ public final class MeshBench {
       case "gossip" -> GossipPropagationBench.main(rest);
       case "footprint" -> AgentFootprintBench.main(rest);
       case "policy" -> PolicyStoreBench.main(rest);
+      case "ingress" -> IngressLatencyBench.main(rest);
       // JMH's own command line: e.g. -p targets=1000 -p strategy=hybrid, -f 1, -rf json.
       case "router" -> org.openjdk.jmh.Main.main(withBenchmark("RouterDecisionBench", rest));
       default -> {
@@ -28,6 +29,8 @@ public final class MeshBench {
         System.err.println("       mesh-bench policy [--clients 1,16,64] [--seconds 10] "
             + "[--keys 1000] [--etcd]");
         System.err.println("       mesh-bench router [JMH options, e.g. -p targets=1000]");
+        System.err.println("       mesh-bench ingress [--rate 200] [--seconds 20] [--warmup 5]"
+            + " [--targets 8] [--chunks 16]");
         System.exit(2);
       }
     }
