@@ -9,6 +9,7 @@ import dev.meshd.fakeruntime.internal.AdminFaultsHandler;
 import dev.meshd.fakeruntime.internal.CompletionHandler;
 import dev.meshd.fakeruntime.internal.CompletionRequest;
 import dev.meshd.fakeruntime.internal.Engine;
+import dev.meshd.fakeruntime.internal.InFlight;
 import dev.meshd.fakeruntime.internal.MetricsHandler;
 import dev.meshd.fakeruntime.internal.ModelsHandler;
 import dev.meshd.fakeruntime.internal.OpenAiFormat;
@@ -47,16 +48,18 @@ public final class FakeRuntime implements AutoCloseable {
   private final Engine engine;
   private final AtomicReference<Faults> faults;
   private final String id;
+  private final InFlight inFlight;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private FakeRuntime(FakeRuntimeConfig config, HttpServer server, ExecutorService executor,
-      Engine engine, AtomicReference<Faults> faults, String id) {
+      Engine engine, AtomicReference<Faults> faults, String id, InFlight inFlight) {
     this.config = config;
     this.server = server;
     this.executor = executor;
     this.engine = engine;
     this.faults = faults;
     this.id = id;
+    this.inFlight = inFlight;
   }
 
   /** Binds {@code config.listen()} and starts serving. */
@@ -80,19 +83,20 @@ public final class FakeRuntime implements AutoCloseable {
     CompletionHandler.Pacing pacing = new CompletionHandler.Pacing(config.ttft(),
         config.tokenInterval(), FakeRuntimeConfig.MAX_TOKENS_CAP);
     AtomicLong requestIds = new AtomicLong();
-    Filter idHeader = Filter.beforeHandler("sets " + ID_HEADER,
-        exchange -> exchange.getResponseHeaders().set(ID_HEADER, id));
+    InFlight inFlight = new InFlight();
+    List<Filter> filters = List.of(inFlight, Filter.beforeHandler("sets " + ID_HEADER,
+        exchange -> exchange.getResponseHeaders().set(ID_HEADER, id)));
     for (CompletionRequest.Kind kind : CompletionRequest.Kind.values()) {
       String path = kind == CompletionRequest.Kind.CHAT ? "/v1/chat/completions"
           : "/v1/completions";
-      add(server, path, idHeader, new CompletionHandler(kind, engine, format, json,
+      add(server, path, filters, new CompletionHandler(kind, engine, format, json,
           java.util.Set.copyOf(config.models()), faults, pacing, id, random, requestIds));
     }
     long created = System.currentTimeMillis() / 1000;
-    add(server, "/v1/models", idHeader, new ModelsHandler(config.models(), format, created));
-    add(server, "/metrics", idHeader, new MetricsHandler(engine, format));
-    add(server, "/admin/faults", idHeader, new AdminFaultsHandler(faults, json, format));
-    add(server, "/", idHeader, exchange -> {
+    add(server, "/v1/models", filters, new ModelsHandler(config.models(), format, created));
+    add(server, "/metrics", filters, new MetricsHandler(engine, format));
+    add(server, "/admin/faults", filters, new AdminFaultsHandler(faults, json, format));
+    add(server, "/", filters, exchange -> {
       try (exchange) {
         byte[] body = format.error("no route " + exchange.getRequestURI().getPath(),
             "invalid_request_error", null, "not_found");
@@ -104,12 +108,13 @@ public final class FakeRuntime implements AutoCloseable {
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);
     server.start();
-    return new FakeRuntime(config, server, executor, engine, faults, id);
+    return new FakeRuntime(config, server, executor, engine, faults, id, inFlight);
   }
 
-  private static void add(HttpServer server, String path, Filter filter, HttpHandler handler) {
+  private static void add(HttpServer server, String path, List<Filter> filters,
+      HttpHandler handler) {
     HttpContext context = server.createContext(path, handler);
-    context.getFilters().add(filter);
+    context.getFilters().addAll(filters);
   }
 
   /** The bound address (the real port when the config asked for port 0). */
@@ -163,7 +168,18 @@ public final class FakeRuntime implements AutoCloseable {
     }
     int seconds = (int) Math.min(Integer.MAX_VALUE,
         grace.toSeconds() + (grace.toNanosPart() > 0 ? 1 : 0));
-    server.stop(seconds);
+    // HttpServer.stop closes the listener at once, then waits for the exchanges it counts;
+    // after an injected abrupt close that count never reaches zero (see InFlight), so the wait
+    // is cut short once this runtime's own handlers are done.
+    Thread serverStop = Thread.ofPlatform().name("fake-runtime-http-stop")
+        .start(() -> server.stop(seconds));
+    try {
+      inFlight.awaitIdle(grace);
+      serverStop.interrupt();
+      serverStop.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     executor.shutdownNow();
   }
 

@@ -208,6 +208,10 @@ class FakeRuntimeTest {
     assertThat(raw).doesNotContain("[DONE]").doesNotContain("finish_reason\":\"length")
         .doesNotEndWith("0\r\n\r\n");
     await().atMost(Duration.ofSeconds(5)).until(() -> runtime.running() == 0);
+    // HttpServer alone would count the cut exchange as running and wait the whole grace.
+    long startNanos = System.nanoTime();
+    runtime.stop(Duration.ofSeconds(5));
+    assertThat(Duration.ofNanos(System.nanoTime() - startNanos)).isLessThan(Duration.ofSeconds(3));
   }
 
   @Test
