@@ -19,6 +19,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,7 +91,7 @@ public final class FakeRuntime implements AutoCloseable {
       String path = kind == CompletionRequest.Kind.CHAT ? "/v1/chat/completions"
           : "/v1/completions";
       add(server, path, filters, new CompletionHandler(kind, engine, format, json,
-          java.util.Set.copyOf(config.models()), faults, pacing, id, random, requestIds));
+          Set.copyOf(config.models()), faults, pacing, id, random, requestIds));
     }
     long created = System.currentTimeMillis() / 1000;
     add(server, "/v1/models", filters, new ModelsHandler(config.models(), format, created));

@@ -246,6 +246,17 @@ class FakeRuntimeTest {
   }
 
   @Test
+  void stallDelaysTheFirstByte() throws Exception {
+    start(fast().withFaults(Faults.NONE.withStall(Duration.ofMillis(300))));
+    long startNanos = System.nanoTime();
+    HttpResponse<String> response = send(post("/v1/chat/completions", chat(MODEL, 1, false)));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(Duration.ofNanos(System.nanoTime() - startNanos))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+  }
+
+  @Test
   void unknownModelIs404WithOpenAiError() throws Exception {
     start(fast());
     HttpResponse<String> response = send(post("/v1/chat/completions", chat("gpt-5", 2, false)));
