@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs the example mesh: three mesh-agent processes on loopback (examples/node{1,2,3}.yaml),
-# simulated GPUs, one shared demo cluster key.
+# simulated GPUs, one shared demo cluster key, and beside each agent a fake vLLM-compatible
+# runtime (bin/fake-runtime on 127.0.0.1:8001..8003, test and demo only) that it scrapes.
 #
 #   examples/run-local-mesh.sh            build if needed, start, show the mesh, stay in the
-#                                         foreground; Ctrl-C or SIGTERM stops all three
-#   examples/run-local-mesh.sh --detach   start and return; the agents keep running
-#   examples/run-local-mesh.sh stop       stop agents started with --detach
+#                                         foreground; Ctrl-C or SIGTERM stops everything
+#   examples/run-local-mesh.sh --detach   start and return; agents and runtimes keep running
+#   examples/run-local-mesh.sh stop       stop what --detach started
 #
 # Logs and pid files go to examples/.run/. Override the JDK with JAVA_HOME.
 set -euo pipefail
@@ -14,11 +15,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 run_dir="$here/.run"
 nodes=(node1 node2 node3)
+# One fake runtime per node: name, port, decode rate. The rates differ so that the nodes'
+# queues, and so the router's choices, differ under the same load.
+runtimes=("rt-node1 8001 50" "rt-node2 8002 40" "rt-node3 8003 30")
 # shellcheck source=../bin/meshd-java
 source "$root/bin/meshd-java"
 
 usage() {
-  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 stop_agents() {
@@ -50,12 +54,47 @@ build_if_needed() {
   local jar
   jar=$(ls "$root"/mesh-agent/target/mesh-agent-*.jar 2>/dev/null | head -n 1 || true)
   if [ -n "$jar" ] && [ -d "$root/mesh-cli/target/lib" ] \
+      && [ -d "$root/examples/fake-runtime/target/lib" ] \
       && [ -z "$(find "$root" -path '*/src/main/*' -newer "$jar" -print -quit)" ] \
       && [ -z "$(find "$root" -name pom.xml -newer "$jar" -print -quit)" ]; then
     return 0
   fi
   echo "building meshd (first run or sources changed)..."
   (cd "$root" && JAVA_HOME="$(dirname "$(dirname "$MESHD_JAVA")")" ./mvnw -q -B -DskipTests package)
+}
+
+start_runtimes() {
+  local spec name port rate pid deadline
+  mkdir -p "$run_dir"
+  for spec in "${runtimes[@]}"; do
+    read -r name port rate <<<"$spec"
+    if [ -e "$run_dir/$name.pid" ] && kill -0 "$(cat "$run_dir/$name.pid")" 2>/dev/null; then
+      echo "$name is already running (pid $(cat "$run_dir/$name.pid")); run '$0 stop' first" >&2
+      exit 1
+    fi
+  done
+  for spec in "${runtimes[@]}"; do
+    read -r name port rate <<<"$spec"
+    "$root/bin/fake-runtime" --listen "127.0.0.1:$port" --id "$name" \
+      --tokens-per-second "$rate" >"$run_dir/$name.log" 2>&1 &
+    pid=$!
+    echo "$pid" >"$run_dir/$name.pid"
+    echo "started $name (pid $pid, http://127.0.0.1:$port, log examples/.run/$name.log)"
+  done
+  # The agents ask each runtime's /v1/models on start: wait until all three listen.
+  deadline=$((SECONDS + 30))
+  for spec in "${runtimes[@]}"; do
+    read -r name port rate <<<"$spec"
+    until grep -q '^fake-runtime listening on' "$run_dir/$name.log" 2>/dev/null; do
+      if ! kill -0 "$(cat "$run_dir/$name.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+        echo "$name did not start; last lines of its log:" >&2
+        tail -n 20 "$run_dir/$name.log" >&2
+        stop_agents
+        exit 1
+      fi
+      sleep 0.2
+    done
+  done
 }
 
 start_agents() {
@@ -107,6 +146,7 @@ esac
 
 meshd_find_java || exit 2
 build_if_needed
+start_runtimes
 start_agents
 if [ "${1:-}" != "--detach" ]; then
   trap 'echo; stop_agents; exit 0' INT TERM
@@ -123,14 +163,22 @@ The mesh is up. Try:
   bin/mesh-cli --server 127.0.0.1:7080 policy list
   bin/mesh-cli raft status
   curl -s 127.0.0.1:9464/metrics | grep meshd_
+
+Requests to the fake runtimes (the agents' router ingress is still to come; until then send
+them to a runtime directly and watch its queue in the agents' metrics):
+  curl -N 127.0.0.1:8001/v1/chat/completions -H 'content-type: application/json' \\
+    -d '{"model":"meta-llama/Llama-3.1-8B-Instruct","stream":true,"max_tokens":20,
+         "messages":[{"role":"user","content":"hello"}]}'
+  curl -s 127.0.0.1:8001/metrics | grep '^vllm:'
+  curl -s 127.0.0.1:9464/metrics | grep meshd_runtime_
 MSG
 if [ "${1:-}" = "--detach" ]; then
-  echo "  examples/run-local-mesh.sh stop      (stops the three agents)"
+  echo "  examples/run-local-mesh.sh stop      (stops the three agents and runtimes)"
   exit 0
 fi
-echo "Press Ctrl-C to stop the three agents."
+echo "Press Ctrl-C to stop the three agents and their runtimes."
 while true; do
-  for node in "${nodes[@]}"; do
+  for node in "${nodes[@]}" rt-node1 rt-node2 rt-node3; do
     if ! kill -0 "$(cat "$run_dir/$node.pid")" 2>/dev/null; then
       echo "$node exited (see examples/.run/$node.log); stopping the others" >&2
       stop_agents

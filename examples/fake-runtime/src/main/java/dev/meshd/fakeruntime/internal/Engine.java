@@ -1,0 +1,176 @@
+package dev.meshd.fakeruntime.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The fake engine's scheduler: a fixed number of generation slots shared by every served model
+ * and a FIFO queue of requests waiting for one. What {@code /metrics} reports is read from here,
+ * so the metrics are the real queue, not a made-up number.
+ *
+ * <p>Thread-safe: {@link #lock} guards the queue and the running set. A freed slot is handed
+ * to the head of the queue inside {@link #release}, so order is strictly first come, first
+ * served.
+ */
+public final class Engine {
+
+  /** The state of one request in the engine. */
+  public enum State { WAITING, RUNNING, DONE }
+
+  /** Thrown by {@link #admit} when the queue is full. */
+  public static final class QueueFullException extends Exception {
+    QueueFullException(int waiting) {
+      super("the queue is full (" + waiting + " requests waiting)");
+    }
+  }
+
+  /** One request's hold on the engine. Close it (or {@link #release} it) exactly once. */
+  public final class Ticket implements AutoCloseable {
+    private final String model;
+    private final int promptTokens;
+    private final AtomicInteger generated = new AtomicInteger();
+    private State state = State.WAITING; // guarded by lock
+
+    private Ticket(String model, int promptTokens) {
+      this.model = model;
+      this.promptTokens = promptTokens;
+    }
+
+    /** Blocks until this request holds a slot. */
+    public void awaitSlot() throws InterruptedException {
+      lock.lock();
+      try {
+        while (state == State.WAITING) {
+          slotGranted.await();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** Records one generated token: it now holds KV cache too. */
+    public void onToken() {
+      generated.incrementAndGet();
+      generationTokens.incrementAndGet();
+    }
+
+    public State state() {
+      lock.lock();
+      try {
+        return state;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void close() {
+      release(this);
+    }
+  }
+
+  /** Load of one model: requests of that model waiting and running. */
+  public record ModelLoad(int waiting, int running) {}
+
+  /** What {@code /metrics} shows, taken at one moment. */
+  public record Snapshot(Map<String, ModelLoad> byModel, long heldTokens, double kvCacheUsage,
+      long promptTokensTotal, long generationTokensTotal) {}
+
+  private final int slots;
+  private final int maxQueue;
+  private final long kvCapacityTokens;
+  private final List<String> models;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition slotGranted = lock.newCondition();
+  private final ArrayDeque<Ticket> waiting = new ArrayDeque<>(); // guarded by lock
+  private final Set<Ticket> running = new LinkedHashSet<>(); // guarded by lock
+  private final AtomicLong promptTokens = new AtomicLong();
+  private final AtomicLong generationTokens = new AtomicLong();
+
+  public Engine(List<String> models, int slots, int maxQueue, long kvCapacityTokens) {
+    this.models = List.copyOf(models);
+    this.slots = slots;
+    this.maxQueue = maxQueue;
+    this.kvCapacityTokens = kvCapacityTokens;
+  }
+
+  /**
+   * Takes a slot if one is free, else queues the request.
+   *
+   * @throws QueueFullException when no slot is free and {@code maxQueue} requests wait already
+   */
+  public Ticket admit(String model, int promptTokenCount) throws QueueFullException {
+    Ticket ticket = new Ticket(model, promptTokenCount);
+    lock.lock();
+    try {
+      if (running.size() < slots) {
+        ticket.state = State.RUNNING;
+        running.add(ticket);
+      } else if (waiting.size() >= maxQueue) {
+        throw new QueueFullException(waiting.size());
+      } else {
+        waiting.addLast(ticket);
+      }
+    } finally {
+      lock.unlock();
+    }
+    promptTokens.addAndGet(promptTokenCount);
+    return ticket;
+  }
+
+  /** Ends a request, waiting or running; a freed slot goes to the head of the queue. */
+  public void release(Ticket ticket) {
+    lock.lock();
+    try {
+      if (ticket.state == State.WAITING) {
+        waiting.remove(ticket);
+      } else if (ticket.state == State.RUNNING) {
+        running.remove(ticket);
+        Ticket next = waiting.pollFirst();
+        if (next != null) {
+          next.state = State.RUNNING;
+          running.add(next);
+          slotGranted.signalAll();
+        }
+      }
+      ticket.state = State.DONE;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public Snapshot snapshot() {
+    Map<String, int[]> counts = new LinkedHashMap<>();
+    for (String model : models) {
+      counts.put(model, new int[2]);
+    }
+    long held = 0;
+    List<Ticket> runningNow;
+    lock.lock();
+    try {
+      for (Ticket t : waiting) {
+        counts.computeIfAbsent(t.model, m -> new int[2])[0]++;
+      }
+      runningNow = new ArrayList<>(running);
+    } finally {
+      lock.unlock();
+    }
+    for (Ticket t : runningNow) {
+      counts.computeIfAbsent(t.model, m -> new int[2])[1]++;
+      held += t.promptTokens + t.generated.get();
+    }
+    Map<String, ModelLoad> byModel = new LinkedHashMap<>();
+    counts.forEach((model, c) -> byModel.put(model, new ModelLoad(c[0], c[1])));
+    double usage = Math.min(1.0, (double) held / kvCapacityTokens);
+    return new Snapshot(byModel, held, usage, promptTokens.get(), generationTokens.get());
+  }
+}

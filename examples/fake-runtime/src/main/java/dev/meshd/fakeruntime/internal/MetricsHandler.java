@@ -1,0 +1,75 @@
+package dev.meshd.fakeruntime.internal;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * {@code GET /metrics}: the engine's real load in vLLM's current metric names and labels
+ * ({@code engine="0"}, {@code model_name}), Prometheus text format 0.0.4. Waiting and running
+ * are broken down by the model each request asked for; KV-cache usage is the engine's (one
+ * budget shared by all models), repeated under each model. Stateless.
+ */
+public final class MetricsHandler implements HttpHandler {
+
+  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final Engine engine;
+  private final OpenAiFormat format;
+
+  public MetricsHandler(Engine engine, OpenAiFormat format) {
+    this.engine = engine;
+    this.format = format;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (Replies.refuseUnless(exchange, format, "GET")) {
+        return;
+      }
+      Replies.send(exchange, 200, CONTENT_TYPE,
+          render(engine.snapshot()).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The text of {@code /metrics} for one snapshot. */
+  public static String render(Engine.Snapshot s) {
+    StringBuilder out = new StringBuilder(2048);
+    Map<String, Engine.ModelLoad> loads = s.byModel();
+    gauge(out, "vllm:num_requests_running", "Number of requests in model execution batches.");
+    loads.forEach((m, l) -> sample(out, "vllm:num_requests_running", m, l.running()));
+    gauge(out, "vllm:num_requests_waiting", "Number of requests waiting to be processed.");
+    loads.forEach((m, l) -> sample(out, "vllm:num_requests_waiting", m, l.waiting()));
+    gauge(out, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.");
+    loads.forEach((m, l) -> sample(out, "vllm:kv_cache_usage_perc", m, s.kvCacheUsage()));
+    // The engine counts tokens, not models: reported once, under the first model.
+    String first = loads.keySet().iterator().next();
+    counter(out, "vllm:prompt_tokens_total", "Number of prefill tokens processed.");
+    sample(out, "vllm:prompt_tokens_total", first, s.promptTokensTotal());
+    counter(out, "vllm:generation_tokens_total", "Number of generation tokens processed.");
+    sample(out, "vllm:generation_tokens_total", first, s.generationTokensTotal());
+    return out.toString();
+  }
+
+  private static void gauge(StringBuilder out, String name, String help) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(" gauge\n");
+  }
+
+  private static void counter(StringBuilder out, String name, String help) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(" counter\n");
+  }
+
+  private static void sample(StringBuilder out, String name, String model, double value) {
+    out.append(name).append("{engine=\"0\",model_name=\"").append(escape(model)).append("\"} ")
+        .append(value).append('\n');
+  }
+
+  private static String escape(String label) {
+    return label.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+}

@@ -1,0 +1,130 @@
+package dev.meshd.fakeruntime.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code /metrics} text against the recorded vLLM fixture (fixtures/vllm-metrics.txt, the
+ * current metric names). meshd's parser (mesh-agent's {@code RuntimeMetricsReader}) is not used
+ * here on purpose: this module depends on no meshd module, so that the router and end-to-end
+ * tests can depend on it. The checks below are the ones that parser makes: sample lines of
+ * {@code name{labels} value}, a {@code model_name} label, counts >= 0, KV use in 0..1.
+ */
+class MetricsHandlerTest {
+
+  private static final Pattern SAMPLE = Pattern.compile(
+      "^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{((?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\",?)*)\\}"
+          + " ([-+]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?)$");
+  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
+
+  @Test
+  void everySampleLineHasTheFixturesNameTypeAndLabels() throws Exception {
+    Engine engine = new Engine(List.of("m1", "m2"), 1, 8, 100);
+    engine.admit("m1", 30);
+    engine.admit("m2", 5);
+    engine.admit("m2", 5);
+    String text = MetricsHandler.render(engine.snapshot());
+    Map<String, String> fixtureTypes = types(fixture());
+    Map<String, List<String>> fixtureLabels = labelKeys(fixture());
+
+    String family = null;
+    for (String line : text.split("\n")) {
+      if (line.startsWith("# HELP ")) {
+        family = line.split(" ")[2];
+        assertThat(fixtureTypes).containsKey(family);
+        continue;
+      }
+      if (line.startsWith("# TYPE ")) {
+        String[] parts = line.split(" ");
+        assertThat(parts[2]).isEqualTo(family);
+        assertThat(parts[3]).isEqualTo(fixtureTypes.get(family));
+        continue;
+      }
+      Matcher m = SAMPLE.matcher(line);
+      assertThat(m.matches()).as("sample line: " + line).isTrue();
+      assertThat(m.group(1)).isEqualTo(family);
+      assertThat(keys(m.group(2))).isEqualTo(fixtureLabels.get(family));
+      assertThat(Double.parseDouble(m.group(3))).isGreaterThanOrEqualTo(0);
+    }
+    assertThat(text).endsWith("\n");
+  }
+
+  @Test
+  void reportsWaitingAndRunningPerModelAndTheSharedKvUse() throws Exception {
+    Engine engine = new Engine(List.of("m1", "m2"), 1, 8, 100);
+    Engine.Ticket running = engine.admit("m1", 30);
+    engine.admit("m2", 5);
+    engine.admit("m2", 5);
+    running.onToken();
+
+    String text = MetricsHandler.render(engine.snapshot());
+
+    assertThat(text).contains(
+        "vllm:num_requests_running{engine=\"0\",model_name=\"m1\"} 1.0\n",
+        "vllm:num_requests_running{engine=\"0\",model_name=\"m2\"} 0.0\n",
+        "vllm:num_requests_waiting{engine=\"0\",model_name=\"m1\"} 0.0\n",
+        "vllm:num_requests_waiting{engine=\"0\",model_name=\"m2\"} 2.0\n",
+        "vllm:kv_cache_usage_perc{engine=\"0\",model_name=\"m1\"} 0.31\n",
+        "vllm:kv_cache_usage_perc{engine=\"0\",model_name=\"m2\"} 0.31\n",
+        "vllm:prompt_tokens_total{engine=\"0\",model_name=\"m1\"} 40.0\n",
+        "vllm:generation_tokens_total{engine=\"0\",model_name=\"m1\"} 1.0\n");
+  }
+
+  @Test
+  void kvUseIsCappedAtOne() throws Exception {
+    Engine engine = new Engine(List.of("m"), 2, 0, 10);
+    engine.admit("m", 8);
+    engine.admit("m", 8);
+
+    assertThat(engine.snapshot().kvCacheUsage()).isEqualTo(1.0);
+  }
+
+  @Test
+  void escapesQuotesInModelNames() {
+    Engine engine = new Engine(List.of("a\"b\\c"), 1, 0, 10);
+    assertThat(MetricsHandler.render(engine.snapshot()))
+        .contains("model_name=\"a\\\"b\\\\c\"");
+  }
+
+  private static String fixture() throws IOException {
+    try (InputStream in = MetricsHandlerTest.class.getResourceAsStream(
+        "/fixtures/vllm-metrics.txt")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static Map<String, String> types(String text) {
+    Map<String, String> types = new LinkedHashMap<>();
+    for (String line : text.split("\n")) {
+      if (line.startsWith("# TYPE ")) {
+        String[] parts = line.split(" ");
+        types.put(parts[2], parts[3]);
+      }
+    }
+    return types;
+  }
+
+  private static Map<String, List<String>> labelKeys(String text) {
+    Map<String, List<String>> keys = new LinkedHashMap<>();
+    for (String line : text.split("\n")) {
+      Matcher m = SAMPLE.matcher(line);
+      if (m.matches()) {
+        keys.putIfAbsent(m.group(1), keys(m.group(2)));
+      }
+    }
+    return keys;
+  }
+
+  private static List<String> keys(String labels) {
+    return LABEL.matcher(labels).results().map(r -> r.group(1)).toList();
+  }
+}
