@@ -33,7 +33,8 @@ stop_agents() {
     pid=$(cat "$pid_file")
     kill -TERM "$pid" 2>/dev/null || true
   done
-  deadline=$((SECONDS + 10))
+  # Up to 40 s: a router agent lets open streams finish for up to router.drain-timeout (30 s).
+  deadline=$((SECONDS + 40))
   for pid_file in "$run_dir"/*.pid; do
     [ -e "$pid_file" ] || continue
     pid=$(cat "$pid_file")
@@ -42,7 +43,7 @@ stop_agents() {
       sleep 0.2
     done
     if kill -0 "$pid" 2>/dev/null; then
-      echo "$name (pid $pid) did not stop within 10 s; killing it" >&2
+      echo "$name (pid $pid) did not stop within 40 s; killing it" >&2
       kill -KILL "$pid" 2>/dev/null || true
     fi
     rm -f "$pid_file"
@@ -147,12 +148,45 @@ esac
 meshd_find_java || exit 2
 build_if_needed
 start_runtimes
+# Sends a few real requests through node1's router ingress and shows where each went, then the
+# router's explanation: the demo of the README's run command.
+demo_requests() {
+  local model="meta-llama/Llama-3.1-8B-Instruct" deadline i
+  local pids=()
+  if ! command -v curl >/dev/null 2>&1; then
+    echo "(curl not found: skipping the request demo)"
+    return 0
+  fi
+  deadline=$((SECONDS + 60))
+  until "$root/bin/mesh-cli" --server 127.0.0.1:7070 route --model "$model" >/dev/null 2>&1; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "the router found no target for $model within 60 s; see examples/.run/" >&2
+      return 0
+    fi
+    sleep 1
+  done
+  echo
+  echo "Six concurrent streaming requests through node1's router (127.0.0.1:8080):"
+  for i in 1 2 3 4 5 6; do
+    curl -sN -o /dev/null -D - --max-time 30 127.0.0.1:8080/v1/chat/completions \
+      -H 'content-type: application/json' \
+      -d "{\"model\":\"$model\",\"stream\":true,\"max_tokens\":40,\"messages\":[{\"role\":\"user\",\"content\":\"hello $i\"}]}" \
+      | tr -d '\r' | awk -v n="$i" 'tolower($1)=="x-meshd-target:"{t=$2} tolower($1)=="x-meshd-runtime:"{r=$2} END{printf "  request %s -> %s (%s)\n", n, t, r}' &
+    pids+=($!)
+    sleep 0.2
+  done
+  wait "${pids[@]}"  # only the requests: the agents are background jobs of this shell too
+  echo
+  "$root/bin/mesh-cli" --server 127.0.0.1:7070 route --model "$model" || true
+}
+
 start_agents
 if [ "${1:-}" != "--detach" ]; then
   trap 'echo; stop_agents; exit 0' INT TERM
 fi
 wait_for_mesh
 "$root/bin/mesh-cli" --server 127.0.0.1:7070 list-nodes
+demo_requests
 cat <<MSG
 
 The mesh is up. Try:
@@ -164,13 +198,12 @@ The mesh is up. Try:
   bin/mesh-cli raft status
   curl -s 127.0.0.1:9464/metrics | grep meshd_
 
-Requests to the fake runtimes (the agents' router ingress is still to come; until then send
-them to a runtime directly and watch its queue in the agents' metrics):
-  curl -N 127.0.0.1:8001/v1/chat/completions -H 'content-type: application/json' \\
+Requests go through any agent's router ingress (node1: 127.0.0.1:8080, OpenAI-compatible):
+  curl -N 127.0.0.1:8080/v1/chat/completions -H 'content-type: application/json' \\
     -d '{"model":"meta-llama/Llama-3.1-8B-Instruct","stream":true,"max_tokens":20,
          "messages":[{"role":"user","content":"hello"}]}'
-  curl -s 127.0.0.1:8001/metrics | grep '^vllm:'
-  curl -s 127.0.0.1:9464/metrics | grep meshd_runtime_
+  bin/mesh-cli route --model meta-llama/Llama-3.1-8B-Instruct     (why that target)
+  curl -s 127.0.0.1:9464/metrics | grep meshd_router_
 MSG
 if [ "${1:-}" = "--detach" ]; then
   echo "  examples/run-local-mesh.sh stop      (stops the three agents and runtimes)"

@@ -28,6 +28,7 @@ final class MeshProcesses implements AutoCloseable {
   private final Path workDir;
   private final Map<String, Integer> portMap = new LinkedHashMap<>();
   private final Map<String, Process> agents = new LinkedHashMap<>();
+  private final Map<String, Process> runtimes = new LinkedHashMap<>();
   private final List<Process> all = new ArrayList<>();
 
   MeshProcesses(Path workDir) {
@@ -70,6 +71,29 @@ final class MeshProcesses implements AutoCloseable {
     agents.put(node, process);
     all.add(process);
     return process;
+  }
+
+  /**
+   * Starts {@code bin/fake-runtime} on the free port that replaced {@code examplePort}; its
+   * output goes to {@code ID.log}. Agents treat it as down until it answers.
+   */
+  Process startFakeRuntime(String id, int examplePort, String... options) throws IOException {
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/fake-runtime").toString(),
+        "--listen", "127.0.0.1:" + port(examplePort), "--id", id));
+    command.addAll(List.of(options));
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(workDir.resolve(id + ".log").toFile());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process process = pb.start();
+    runtimes.put(id, process);
+    all.add(process);
+    return process;
+  }
+
+  /** A fake runtime started with {@link #startFakeRuntime}, by id. */
+  Process process(String runtimeId) {
+    return runtimes.get(runtimeId);
   }
 
   Process agent(String node) {
