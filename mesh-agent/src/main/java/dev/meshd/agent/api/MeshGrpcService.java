@@ -5,6 +5,7 @@ import dev.meshd.core.capability.CapabilityRecord;
 import dev.meshd.core.fleet.FleetMember;
 import dev.meshd.core.fleet.FleetView;
 import dev.meshd.core.fleet.MemberState;
+import dev.meshd.core.policy.StoreSnapshot;
 import dev.meshd.proto.v1.GetNodeRequest;
 import dev.meshd.proto.v1.GetStatsRequest;
 import dev.meshd.proto.v1.ListNodesRequest;
@@ -29,7 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code meshd.v1.MeshService}: answers from this agent's {@link FleetView}. Thread-safe.
+ * {@code meshd.v1.MeshService}: answers from this agent's {@link FleetView}, with each node's
+ * drain from this agent's view of the policy store. Thread-safe.
  */
 public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
 
@@ -40,23 +42,36 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
   private final LongSupplier rejectedRecords;
   private final Clock clock;
   private final Instant startedAt;
+  private final Supplier<StoreSnapshot> store;
   private final java.util.Set<Runnable> openWatches = java.util.concurrent.ConcurrentHashMap
       .newKeySet();
 
+  /**
+   * @param store this agent's view of the policy store, for the nodes' drains
+   */
   public MeshGrpcService(
       FleetView fleet, Supplier<CapabilityRecord> self, LongSupplier rejectedRecords,
-      Clock clock) {
+      Clock clock, Supplier<StoreSnapshot> store) {
     this.fleet = fleet;
     this.self = self;
     this.rejectedRecords = rejectedRecords;
     this.clock = clock;
     this.startedAt = clock.instant();
+    this.store = store;
+  }
+
+  public MeshGrpcService(
+      FleetView fleet, Supplier<CapabilityRecord> self, LongSupplier rejectedRecords,
+      Clock clock) {
+    this(fleet, self, rejectedRecords, clock, () -> StoreSnapshot.EMPTY);
   }
 
   @Override
   public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
     response.onNext(
-        ListNodesResponse.newBuilder().addAllNodes(NodeMapper.toNodes(fleet.members())).build());
+        ListNodesResponse.newBuilder()
+            .addAllNodes(NodeMapper.toNodes(fleet.members(), store.get()))
+            .build());
     response.onCompleted();
   }
 
@@ -71,7 +86,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     fleet.member(request.getId())
         .ifPresentOrElse(
             member -> {
-              response.onNext(NodeMapper.toNode(member));
+              response.onNext(NodeMapper.toNode(member, store.get()));
               response.onCompleted();
             },
             () ->
@@ -91,7 +106,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
             event -> {
               synchronized (lock) {
                 if (!call.isCancelled()) {
-                  call.onNext(NodeMapper.toEvent(event));
+                  call.onNext(NodeMapper.toEvent(event, store.get()));
                 }
               }
             });
@@ -117,7 +132,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
           call.onNext(
               NodeEvent.newBuilder()
                   .setType(NodeEventType.NODE_EVENT_TYPE_ADDED)
-                  .setNode(NodeMapper.toNode(member))
+                  .setNode(NodeMapper.toNode(member, store.get()))
                   .setTime(NodeMapper.timestamp(now))
                   .build());
         }
