@@ -252,8 +252,7 @@ public final class MeshAgent implements AutoCloseable {
     }
     HealthStatusManager health = new HealthStatusManager();
     MeshGrpcService meshService =
-        new MeshGrpcService(gossip, gossip::self, gossip::rejectedRecords, clock,
-            storeView::snapshot);
+        new MeshGrpcService(gossip, gossip::self, gossip::rejectedRecords, clock, storeView);
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
             .addService(meshService)

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * in order; the store's callbacks only enqueue work there. {@link #snapshot()} may be called from
  * any thread. {@link #start()} and {@link #close()} are idempotent.
  */
-public final class StoreView implements AutoCloseable {
+public final class StoreView implements StoreReader, AutoCloseable {
 
   /** A control agent restarts in seconds; an operator notices a stale view in about as long. */
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
@@ -107,6 +107,7 @@ public final class StoreView implements AutoCloseable {
   }
 
   /** The store as this agent last saw it; never null. */
+  @Override
   public StoreSnapshot snapshot() {
     return current.get();
   }
@@ -115,6 +116,7 @@ public final class StoreView implements AutoCloseable {
    * Calls {@code listener} with every new snapshot, on the view's thread, in order; it must
    * return quickly. Closing the returned handle unregisters it.
    */
+  @Override
   public AutoCloseable onChange(Consumer<StoreSnapshot> listener) {
     Objects.requireNonNull(listener, "listener");
     listeners.add(listener);
@@ -123,7 +125,7 @@ public final class StoreView implements AutoCloseable {
 
   /**
    * Completes with the first snapshot at {@code revision} or later (at once if the view is
-   * there); fails if the view closes first. For tests and for callers that wrote through the
+   * there), after the {@link #onChange} listeners have seen it; fails if the view closes first. For tests and for callers that wrote through the
    * store and want to read their write here.
    */
   public CompletableFuture<StoreSnapshot> awaitRevision(long revision) {
