@@ -70,6 +70,7 @@ public final class StoreView implements StoreReader, AutoCloseable {
   private boolean started;
   private boolean closed;
   private boolean synced;
+  private boolean failing; // a streak of failed listings or ended watches: log its start only
   private PolicyStore.Watch watch;
   private long watchOpenedAtNanos;
   private Duration nextBackoff;
@@ -173,11 +174,16 @@ public final class StoreView implements StoreReader, AutoCloseable {
   private void relist() {
     long listing = ++generation;
     closeWatch();
-    CompletableFuture<Listing<Policy>> policies = source.listPolicies();
-    CompletableFuture<Listing<Placement>> placements = source.listPlacements();
-    CompletableFuture<Listing<NodeDrain>> drains = source.listDrains();
-    CompletableFuture.allOf(policies, placements, drains).whenComplete((ignored, failure) ->
-        run(() -> onListed(listing, policies, placements, drains, failure)));
+    try {
+      CompletableFuture<Listing<Policy>> policies = source.listPolicies();
+      CompletableFuture<Listing<Placement>> placements = source.listPlacements();
+      CompletableFuture<Listing<NodeDrain>> drains = source.listDrains();
+      CompletableFuture.allOf(policies, placements, drains).whenComplete((ignored, failure) ->
+          run(() -> onListed(listing, policies, placements, drains, failure)));
+    } catch (RuntimeException e) {
+      // A source that throws instead of failing its future (a closed channel, say).
+      retryLater("listing the store failed: " + e);
+    }
   }
 
   private void onListed(long listing, CompletableFuture<Listing<Policy>> policies,
@@ -197,25 +203,30 @@ public final class StoreView implements StoreReader, AutoCloseable {
     listedRevisions.put(DocumentKind.PLACEMENT, pl.revision());
     listedRevisions.put(DocumentKind.DRAIN, d.revision());
     StoreSnapshot listed = StoreSnapshot.of(p, pl, d);
-    if (!synced) {
+    if (!synced || failing) {
       LOG.info("store view: synced from {} at revision {} ({} policies, {} placements, "
           + "{} drains)", source, listed.revision(), listed.policies().size(),
           listed.placements().size(), listed.drains().size());
     }
     synced = true;
+    failing = false;
     publish(listed);
     watchOpenedAtNanos = nanoTime.getAsLong();
-    watch = source.watch(listed.revision() + 1, new WatchListener() {
-      @Override
-      public void onChange(StoreChange change) {
-        run(() -> onWatched(listing, change));
-      }
+    try {
+      watch = source.watch(listed.revision() + 1, new WatchListener() {
+        @Override
+        public void onChange(StoreChange change) {
+          run(() -> onWatched(listing, change));
+        }
 
-      @Override
-      public void onError(PolicyStoreException error) {
-        run(() -> onWatchEnded(listing, error));
-      }
-    });
+        @Override
+        public void onError(PolicyStoreException error) {
+          run(() -> onWatchEnded(listing, error));
+        }
+      });
+    } catch (RuntimeException e) {
+      onWatchEnded(listing, e);
+    }
   }
 
   private void onWatched(long listing, StoreChange change) {
@@ -255,7 +266,12 @@ public final class StoreView implements StoreReader, AutoCloseable {
     Duration delay = nextBackoff;
     nextBackoff = nextBackoff.multipliedBy(2).compareTo(maxBackoff) > 0
         ? maxBackoff : nextBackoff.multipliedBy(2);
-    LOG.info("store view: {}; listing again in {} ms", why, delay.toMillis());
+    if (failing) {
+      LOG.debug("store view: {}; listing again in {} ms", why, delay.toMillis());
+    } else {
+      LOG.info("store view: {}; listing again in {} ms", why, delay.toMillis());
+    }
+    failing = true;
     long retry = ++generation;
     try {
       loop.schedule(() -> {

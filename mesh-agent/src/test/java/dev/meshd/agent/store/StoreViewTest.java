@@ -146,6 +146,24 @@ class StoreViewTest {
   }
 
   @Test
+  void aSourceThatThrowsIsRetriedLikeAFailedListing() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger throwsLeft =
+        new java.util.concurrent.atomic.AtomicInteger(2);
+    store.putDrain(drain("node2"), OptionalLong.empty()).join();
+    start(new DelegatingSource(StoreSource.of(store)) {
+      @Override
+      public CompletableFuture<Listing<Policy>> listPolicies() {
+        if (throwsLeft.getAndDecrement() > 0) {
+          throw new IllegalStateException("agent channels closed");
+        }
+        return super.listPolicies();
+      }
+    });
+
+    assertThat(atRevision(1).isDraining("node2")).isTrue();
+  }
+
+  @Test
   void closeStopsWatchingAndFailsWaiters() throws Exception {
     start(StoreSource.of(store));
     atRevision(0);
