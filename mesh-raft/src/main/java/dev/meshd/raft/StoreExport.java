@@ -16,9 +16,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A saved copy of the whole store: the JSON of a snapshot document (format 1, drains included
- * when there are any; the change history is left out, a restored store starts a new one) with its revision. What `raft snapshot save`
- * writes and `mesh-agent restore` reads. Immutable.
+ * A saved copy of the whole store: the JSON of a snapshot document (format 1, drains included;
+ * the change history is left out, a restored store starts a new one) with its revision. What
+ * `raft snapshot save` writes and `mesh-agent restore` reads. Immutable.
  *
  * @param revision the store revision it was taken at
  * @param appliedIndex the Raft log index of the replica it was taken from; -1 after {@link #parse}

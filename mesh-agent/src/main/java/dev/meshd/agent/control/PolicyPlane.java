@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The agent's part in the policy store. On a control node: the Raft voter, its store (writes go
  * to the leader through Ratis), the seeder of a restored snapshot, Raft metrics, and {@code
  * PolicyService} over them. On any other node: {@code PolicyService} forwarding to a control
- * agent. On both, the {@link StoreSource} the agent's store view reads. {@link #close()} stops what started, in reverse order, once.
+ * agent. On both, the {@link StoreSource} the agent's store view reads. {@link #close()} stops
+ * what started, in reverse order, once.
  */
 public final class PolicyPlane implements AutoCloseable {
 

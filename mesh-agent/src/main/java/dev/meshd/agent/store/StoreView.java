@@ -126,8 +126,8 @@ public final class StoreView implements StoreReader, AutoCloseable {
 
   /**
    * Completes with the first snapshot at {@code revision} or later (at once if the view is
-   * there), after the {@link #onChange} listeners have seen it; fails if the view closes first. For tests and for callers that wrote through the
-   * store and want to read their write here.
+   * there), after the {@link #onChange} listeners have seen it; fails if the view closes first.
+   * For tests and for callers that wrote through the store and want to read their write here.
    */
   public CompletableFuture<StoreSnapshot> awaitRevision(long revision) {
     CompletableFuture<StoreSnapshot> future = new CompletableFuture<>();

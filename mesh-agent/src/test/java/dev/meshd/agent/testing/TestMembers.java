@@ -34,7 +34,8 @@ public final class TestMembers {
       }
 
       @Override
-      public Subscription subscribe(java.util.function.Consumer<dev.meshd.core.fleet.FleetEvent> l) {
+      public Subscription subscribe(
+          java.util.function.Consumer<dev.meshd.core.fleet.FleetEvent> listener) {
         return () -> {};
       }
     };

@@ -15,7 +15,8 @@ public final class NodeIdArgument {
   @Spec(Spec.Target.MIXEE)
   private CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NODE", description = "The node id, as list-nodes shows it.")
+  @Parameters(index = "0", paramLabel = "NODE",
+      description = "The node id, as list-nodes shows it.")
   private String id;
 
   /** Fails with a usage error (exit 2) when the id is blank. */

@@ -40,8 +40,8 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * A PolicyService that keeps policies, placements and drains in memory with the store's revision rules
- * (one counter for both kinds, compare-and-set on {@code expected_revision}), and answers the
+ * A PolicyService that keeps policies, placements and drains in memory with the store's revision
+ * rules (one counter for every kind, compare-and-set on {@code expected_revision}), and answers the
  * streaming and admin calls from what the test scripted. Every request is recorded, so a test can
  * check what the CLI sent, including whether an optional field was present. {@link #failWith}
  * makes every call fail with one status, as an agent without quorum or a refused token would.

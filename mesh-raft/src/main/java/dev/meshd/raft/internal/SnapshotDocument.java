@@ -7,8 +7,8 @@ import dev.meshd.core.policy.StoreChange;
 import java.util.List;
 
 /**
- * Everything a snapshot file holds, as JSON: the documents of every kind, the store revision, and the change
- * history (so watchers on a replica restored from a snapshot can still resume).
+ * Everything a snapshot file holds, as JSON: the documents of every kind, the store revision,
+ * and the change history (so watchers on a replica restored from a snapshot can still resume).
  *
  * @param format {@link #FORMAT}; a reader refuses other values instead of misreading them
  * @param revision the store revision
