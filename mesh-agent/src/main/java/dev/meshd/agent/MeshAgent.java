@@ -9,6 +9,7 @@ import dev.meshd.agent.control.PolicyPlane;
 import dev.meshd.agent.inventory.GpuRefresher;
 import dev.meshd.agent.inventory.Inventory;
 import dev.meshd.agent.runtime.RuntimeMonitor;
+import dev.meshd.agent.store.StoreView;
 import dev.meshd.agent.metrics.GpuMetrics;
 import dev.meshd.agent.metrics.MetricsHttpServer;
 import dev.meshd.agent.telemetry.GrpcServerTracing;
@@ -49,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * One running agent: the only place that wires the modules together.
  *
  * <p>Start order: tracing, metrics endpoint, inventory, gossip, the policy plane (the Raft voter
- * on control nodes), gRPC API, then ready. {@link #close()} undoes them in reverse, once, within a
- * bounded time: not ready, gRPC drained, Raft voter stopped, fleet left (peers see LEFT),
+ * on control nodes), the store view, gRPC API, then ready. {@link #close()} undoes them in
+ * reverse, once, within a bounded time: not ready, gRPC drained, store view stopped, Raft voter
+ * stopped, fleet left (peers see LEFT),
  * refresher and metrics endpoint stopped, buffered spans flushed.
  */
 public final class MeshAgent implements AutoCloseable {
@@ -70,6 +72,7 @@ public final class MeshAgent implements AutoCloseable {
   private MetricsHttpServer metricsServer;
   private Tracing tracing;
   private PolicyPlane policyPlane;
+  private StoreView storeView;
   private RuntimeMonitor runtimeMonitor;
 
   public MeshAgent(AgentConfig config, GpuProbe gpuProbe, Clock clock) {
@@ -104,6 +107,9 @@ public final class MeshAgent implements AutoCloseable {
       started.push(runtimeMonitor);
       policyPlane = PolicyPlane.start(config, gossip, clusterKey, registry, clock);
       started.push(policyPlane);
+      storeView = new StoreView(policyPlane.storeSource());
+      storeView.start();
+      started.push(storeView);
       grpcServer = startGrpc(tokens, policyPlane);
       ready.set(true);
       LOG.info("agent {} ready: grpc {}, gossip {}, metrics {}", config.node().id(),
@@ -133,6 +139,11 @@ public final class MeshAgent implements AutoCloseable {
   /** This control node's policy store (backed by its Raft voter); empty on other nodes. */
   public Optional<PolicyStore> policyStore() {
     return policyPlane == null ? Optional.empty() : policyPlane.localStore();
+  }
+
+  /** This agent's watched copy of the policy store (policies, placements, drains). */
+  public StoreView storeView() {
+    return storeView;
   }
 
   /** The runtimes this agent scrapes and their latest signals. */
@@ -241,7 +252,7 @@ public final class MeshAgent implements AutoCloseable {
     }
     HealthStatusManager health = new HealthStatusManager();
     MeshGrpcService meshService =
-        new MeshGrpcService(gossip, gossip::self, gossip::rejectedRecords, clock);
+        new MeshGrpcService(gossip, gossip::self, gossip::rejectedRecords, clock, storeView);
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
             .addService(meshService)

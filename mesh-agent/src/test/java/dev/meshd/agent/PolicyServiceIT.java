@@ -227,6 +227,35 @@ class PolicyServiceIT {
         .mapToDouble(a -> a.registry().get("meshd.raft.leader").gauge().value()).sum() == 1.0);
   }
 
+  @Test
+  void aDrainThroughTheNonVoterReachesEveryAgentsStoreViewAndListNodes() throws Exception {
+    dev.meshd.proto.v1.NodeDrain drained = await().atMost(Duration.ofSeconds(30))
+        .ignoreExceptionsMatching(e -> isUnavailable(e))
+        .until(() -> policies(member, OPERATOR).drainNode(
+            dev.meshd.proto.v1.DrainNodeRequest.newBuilder().setNodeId("c2")
+                .setReason("kernel upgrade").build()), d -> d.getRevision() > 0);
+
+    for (MeshAgent agent : List.of(controls.get(0), controls.get(2), member)) {
+      var snapshot = agent.storeView().awaitRevision(drained.getRevision())
+          .get(20, TimeUnit.SECONDS);
+      assertThat(snapshot.drain("c2")).as(agent.config().node().id()).hasValueSatisfying(d ->
+          assertThat(d.reason()).isEqualTo("kernel upgrade"));
+    }
+    var nodes = dev.meshd.proto.v1.MeshServiceGrpc.newBlockingStub(channel(member))
+        .withInterceptors(bearer(VIEWER))
+        .listNodes(dev.meshd.proto.v1.ListNodesRequest.getDefaultInstance()).getNodesList();
+    assertThat(nodes).filteredOn(dev.meshd.proto.v1.Node::getDraining)
+        .extracting(dev.meshd.proto.v1.Node::getId).containsExactly("c2");
+
+    policies(controls.get(0), OPERATOR).uncordonNode(
+        dev.meshd.proto.v1.UncordonNodeRequest.newBuilder().setNodeId("c2").build());
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> !member.storeView().snapshot().isDraining("c2"));
+    assertThatThrownBy(() -> policies(member, OPERATOR).uncordonNode(
+        dev.meshd.proto.v1.UncordonNodeRequest.newBuilder().setNodeId("c2").build()))
+        .satisfies(e -> assertStatus(e, Status.Code.NOT_FOUND, "node \"c2\" is not drained"));
+  }
+
   private MeshAgent start(AgentConfig config) {
     MeshAgent agent = new MeshAgent(config, new TestConfigs.FakeGpus(1), Clock.systemUTC());
     agent.start();

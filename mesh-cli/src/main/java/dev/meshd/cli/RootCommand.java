@@ -4,7 +4,9 @@ import dev.meshd.cli.command.CliContext;
 import dev.meshd.cli.command.CommandRoot;
 import dev.meshd.cli.command.GlobalOptions;
 import dev.meshd.cli.nodes.DescribeNodeCommand;
+import dev.meshd.cli.nodes.DrainCommand;
 import dev.meshd.cli.nodes.ListNodesCommand;
+import dev.meshd.cli.nodes.UncordonCommand;
 import dev.meshd.cli.placement.PlacementCommand;
 import dev.meshd.cli.policy.PolicyCommand;
 import dev.meshd.cli.raft.RaftCommand;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Spec;
     description = "Operate a meshd serving mesh through any agent's gRPC API.",
     subcommands = {
       ListNodesCommand.class, DescribeNodeCommand.class, StatsCommand.class,
-      PolicyCommand.class, PlacementCommand.class, RouteCommand.class, RaftCommand.class
+      PolicyCommand.class, PlacementCommand.class, DrainCommand.class, UncordonCommand.class,
+      RouteCommand.class, RaftCommand.class
     })
 final class RootCommand implements Callable<Integer>, CommandRoot {
 

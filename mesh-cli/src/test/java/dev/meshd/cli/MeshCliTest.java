@@ -36,7 +36,8 @@ class MeshCliTest {
         "", "lsit-nodes", "list-nodes --bogus", "-o xml list-nodes", "--server nohost stats",
         "--server 127.0.0.1:0 stats", "--timeout 0s stats", "--timeout soon stats",
         "describe-node a b", "policy", "policy bogus", "placement", "raft", "raft snapshot",
-        "policy get a b", "raft status extra", "placement put -f"
+        "policy get a b", "raft status extra", "placement put -f", "drain", "drain a b",
+        "uncordon", "drain  ", "uncordon a --expected-revision -1"
       })
   void badUsageExitsTwoWithTheReasonOnStderr(String args) {
     Result result = cli.run(args.isEmpty() ? new String[0] : args.split(" "));
@@ -58,7 +59,8 @@ class MeshCliTest {
     Result help = cli.run("--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.out()).contains(
-        "list-nodes", "describe-node", "stats", "policy", "placement", "raft", "--server");
+        "list-nodes", "describe-node", "stats", "policy", "placement", "drain", "uncordon",
+        "raft", "--server");
     assertThat(cli.run("policy", "--help").out())
         .contains("put", "get", "list", "delete", "watch");
     assertThat(cli.run("raft", "snapshot", "save", "--help").out()).contains("--force");

@@ -4,6 +4,8 @@ import dev.meshd.core.policy.DocumentKind;
 import dev.meshd.core.policy.FieldError;
 import dev.meshd.core.policy.InvalidDocumentException;
 import dev.meshd.core.policy.Listing;
+import dev.meshd.core.policy.NodeDrain;
+import dev.meshd.core.policy.NodeDrainValidator;
 import dev.meshd.core.policy.NotFoundException;
 import dev.meshd.core.policy.Placement;
 import dev.meshd.core.policy.PlacementValidator;
@@ -131,6 +133,28 @@ public final class RaftPolicyStore implements PolicyStore, AutoCloseable {
         StoreReply::revision);
   }
 
+  @Override
+  public CompletableFuture<NodeDrain> putDrain(NodeDrain drain, OptionalLong expectedRevision) {
+    List<FieldError> errors = NodeDrainValidator.validate(drain);
+    if (!errors.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new InvalidDocumentException(DocumentKind.DRAIN, errors));
+    }
+    return write(StoreRequest.put(drain, boxed(expectedRevision)), StoreReply::drain);
+  }
+
+  @Override
+  public CompletableFuture<Long> deleteDrain(String nodeId, OptionalLong expectedRevision) {
+    return write(StoreRequest.delete(DocumentKind.DRAIN, nodeId, boxed(expectedRevision)),
+        StoreReply::revision);
+  }
+
+  @Override
+  public CompletableFuture<Listing<NodeDrain>> listDrains() {
+    return read(StoreRequest.list(DocumentKind.DRAIN),
+        reply -> new Listing<>(reply.drains(), reply.revision()));
+  }
+
   /**
    * Writes a saved store into this store through the group, only if it is empty (nothing ever
    * written); returns the store revision afterwards, the saved one. Fails with {@link
@@ -220,7 +244,9 @@ public final class RaftPolicyStore implements PolicyStore, AutoCloseable {
 
   private static <T> CompletableFuture<T> emptyName(StoreRequest request) {
     return CompletableFuture.failedFuture(new InvalidDocumentException(request.kind(),
-        List.of(new FieldError("name", "empty (expected: a name)"))));
+        List.of(request.kind() == DocumentKind.DRAIN
+            ? new FieldError("nodeId", "empty (expected: a node id)")
+            : new FieldError("name", "empty (expected: a name)"))));
   }
 
   /** Turns a Ratis outcome into the contract's result or typed failure, never wrapped. */

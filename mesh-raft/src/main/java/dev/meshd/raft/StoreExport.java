@@ -1,6 +1,8 @@
 package dev.meshd.raft;
 
 import dev.meshd.core.policy.FieldError;
+import dev.meshd.core.policy.NodeDrain;
+import dev.meshd.core.policy.NodeDrainValidator;
 import dev.meshd.core.policy.Placement;
 import dev.meshd.core.policy.PlacementValidator;
 import dev.meshd.core.policy.Policy;
@@ -14,9 +16,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A saved copy of the whole store: the JSON of a snapshot document (format 1; the change history
- * is left out, a restored store starts a new one) with its revision. What `raft snapshot save`
- * writes and `mesh-agent restore` reads. Immutable.
+ * A saved copy of the whole store: the JSON of a snapshot document (format 1, drains included;
+ * the change history is left out, a restored store starts a new one) with its revision. What
+ * `raft snapshot save` writes and `mesh-agent restore` reads. Immutable.
  *
  * @param revision the store revision it was taken at
  * @param appliedIndex the Raft log index of the replica it was taken from; -1 after {@link #parse}
@@ -34,16 +36,16 @@ public record StoreExport(long revision, long appliedIndex, byte[] json) {
     return json.clone();
   }
 
-  /** Documents in it, policies and placements. */
+  /** Documents in it: policies, placements and drains. */
   public int documentCount() {
     SnapshotDocument document = StoreCodec.decode(json, SnapshotDocument.class);
-    return document.policies().size() + document.placements().size();
+    return document.policies().size() + document.placements().size()
+        + document.drains().size();
   }
 
   static StoreExport of(SnapshotDocument document, long appliedIndex) {
-    SnapshotDocument withoutHistory = new SnapshotDocument(document.format(),
-        document.revision(), document.policies(), document.placements(), List.of());
-    return new StoreExport(document.revision(), appliedIndex, StoreCodec.encode(withoutHistory));
+    return new StoreExport(document.revision(), appliedIndex,
+        StoreCodec.encode(document.withoutHistory()));
   }
 
   /** The saved document, for a restore. */
@@ -86,6 +88,12 @@ public record StoreExport(long revision, long appliedIndex, byte[] json) {
       check("placement", placement == null ? null : placement.name(),
           placement == null ? List.of() : PlacementValidator.validate(placement),
           placement == null ? 0 : placement.revision(), document.revision(), names);
+    }
+    names.clear();
+    for (NodeDrain drain : document.drains()) {
+      check("drain", drain == null ? null : drain.nodeId(),
+          drain == null ? List.of() : NodeDrainValidator.validate(drain),
+          drain == null ? 0 : drain.revision(), document.revision(), names);
     }
     return of(document, -1);
   }

@@ -1,10 +1,13 @@
 package dev.meshd.agent.api;
 
 import com.google.protobuf.Duration;
+import dev.meshd.agent.store.StoreReader;
 import dev.meshd.core.capability.CapabilityRecord;
 import dev.meshd.core.fleet.FleetMember;
 import dev.meshd.core.fleet.FleetView;
 import dev.meshd.core.fleet.MemberState;
+import dev.meshd.core.policy.NodeDrain;
+import dev.meshd.core.policy.StoreSnapshot;
 import dev.meshd.proto.v1.GetNodeRequest;
 import dev.meshd.proto.v1.GetStatsRequest;
 import dev.meshd.proto.v1.ListNodesRequest;
@@ -22,6 +25,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -29,7 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code meshd.v1.MeshService}: answers from this agent's {@link FleetView}. Thread-safe.
+ * {@code meshd.v1.MeshService}: answers from this agent's {@link FleetView}, with each node's
+ * drain from this agent's view of the policy store. Thread-safe.
  */
 public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
 
@@ -40,23 +48,36 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
   private final LongSupplier rejectedRecords;
   private final Clock clock;
   private final Instant startedAt;
+  private final StoreReader store;
   private final java.util.Set<Runnable> openWatches = java.util.concurrent.ConcurrentHashMap
       .newKeySet();
 
+  /**
+   * @param store this agent's view of the policy store, for the nodes' drains
+   */
   public MeshGrpcService(
       FleetView fleet, Supplier<CapabilityRecord> self, LongSupplier rejectedRecords,
-      Clock clock) {
+      Clock clock, StoreReader store) {
     this.fleet = fleet;
     this.self = self;
     this.rejectedRecords = rejectedRecords;
     this.clock = clock;
     this.startedAt = clock.instant();
+    this.store = store;
+  }
+
+  public MeshGrpcService(
+      FleetView fleet, Supplier<CapabilityRecord> self, LongSupplier rejectedRecords,
+      Clock clock) {
+    this(fleet, self, rejectedRecords, clock, StoreReader.fixed(StoreSnapshot.EMPTY));
   }
 
   @Override
   public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
     response.onNext(
-        ListNodesResponse.newBuilder().addAllNodes(NodeMapper.toNodes(fleet.members())).build());
+        ListNodesResponse.newBuilder()
+            .addAllNodes(NodeMapper.toNodes(fleet.members(), store.snapshot()))
+            .build());
     response.onCompleted();
   }
 
@@ -71,7 +92,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     fleet.member(request.getId())
         .ifPresentOrElse(
             member -> {
-              response.onNext(NodeMapper.toNode(member));
+              response.onNext(NodeMapper.toNode(member, store.snapshot()));
               response.onCompleted();
             },
             () ->
@@ -91,14 +112,40 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
             event -> {
               synchronized (lock) {
                 if (!call.isCancelled()) {
-                  call.onNext(NodeMapper.toEvent(event));
+                  call.onNext(NodeMapper.toEvent(event, store.snapshot()));
                 }
               }
             });
+    // A drain or uncordon changes a node as list-nodes shows it: an UPDATED event for it.
+    AtomicReference<Map<String, NodeDrain>> drains =
+        new AtomicReference<>(store.snapshot().drains());
+    java.util.concurrent.atomic.AtomicBoolean completed =
+        new java.util.concurrent.atomic.AtomicBoolean(); // set under lock
+    AutoCloseable drainSubscription = store.onChange(snapshot -> {
+      Map<String, NodeDrain> before = drains.getAndSet(snapshot.drains());
+      Set<String> changed = new TreeSet<>(before.keySet());
+      changed.addAll(snapshot.drains().keySet());
+      changed.removeIf(id -> Objects.equals(before.get(id), snapshot.drains().get(id)));
+      synchronized (lock) {
+        for (String id : changed) {
+          if (call.isCancelled() || completed.get()) {
+            break;
+          }
+          fleet.member(id).ifPresent(member ->
+              call.onNext(NodeEvent.newBuilder()
+                  .setType(NodeEventType.NODE_EVENT_TYPE_UPDATED)
+                  .setNode(NodeMapper.toNode(member, snapshot))
+                  .setTime(NodeMapper.timestamp(clock.instant()))
+                  .build()));
+        }
+      }
+    });
     Runnable complete =
         () -> {
           subscription.close();
+          closeQuietly(drainSubscription);
           synchronized (lock) {
+            completed.set(true);
             if (!call.isCancelled()) {
               call.onCompleted();
             }
@@ -108,6 +155,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     call.setOnCancelHandler(
         () -> {
           subscription.close();
+          closeQuietly(drainSubscription);
           openWatches.remove(complete);
         });
     if (!request.getSkipInitial()) {
@@ -117,7 +165,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
           call.onNext(
               NodeEvent.newBuilder()
                   .setType(NodeEventType.NODE_EVENT_TYPE_ADDED)
-                  .setNode(NodeMapper.toNode(member))
+                  .setNode(NodeMapper.toNode(member, store.snapshot()))
                   .setTime(NodeMapper.timestamp(now))
                   .build());
         }
@@ -139,6 +187,14 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     for (Runnable complete : openWatches) {
       openWatches.remove(complete);
       complete.run();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable subscription) {
+    try {
+      subscription.close();
+    } catch (Exception e) {
+      LOG.debug("closing a store subscription failed: {}", e.toString());
     }
   }
 

@@ -6,6 +6,7 @@ import dev.meshd.core.capability.GpuInfo;
 import dev.meshd.core.capability.RuntimeInfo;
 import dev.meshd.core.fleet.FleetEvent;
 import dev.meshd.core.fleet.FleetMember;
+import dev.meshd.core.policy.StoreSnapshot;
 import dev.meshd.proto.v1.Fabric;
 import dev.meshd.proto.v1.Gpu;
 import dev.meshd.proto.v1.GpuSource;
@@ -49,6 +50,29 @@ public final class NodeMapper {
 
   public static List<Node> toNodes(List<FleetMember> members) {
     return members.stream().map(NodeMapper::toNode).toList();
+  }
+
+  /** The node with its drain, if {@code store} has one for it. */
+  public static Node toNode(FleetMember member, StoreSnapshot store) {
+    Node node = toNode(member);
+    return store.drain(node.getId())
+        .map(drain -> {
+          Node.Builder b = node.toBuilder().setDraining(true).setDrainReason(drain.reason());
+          if (drain.requestedAt() != null) {
+            b.setDrainingSince(timestamp(drain.requestedAt()));
+          }
+          return b.build();
+        })
+        .orElse(node);
+  }
+
+  public static List<Node> toNodes(List<FleetMember> members, StoreSnapshot store) {
+    return members.stream().map(m -> toNode(m, store)).toList();
+  }
+
+  public static NodeEvent toEvent(FleetEvent event, StoreSnapshot store) {
+    NodeEvent plain = toEvent(event);
+    return plain.toBuilder().setNode(toNode(event.member(), store)).build();
   }
 
   public static NodeEvent toEvent(FleetEvent event) {

@@ -24,6 +24,9 @@ public final class MethodPermissions {
           Map.entry("meshd.v1.PolicyService/DeletePolicy", Permission.WRITE),
           Map.entry("meshd.v1.PolicyService/PutPlacement", Permission.WRITE),
           Map.entry("meshd.v1.PolicyService/DeletePlacement", Permission.WRITE),
+          Map.entry("meshd.v1.PolicyService/ListDrains", Permission.READ),
+          Map.entry("meshd.v1.PolicyService/DrainNode", Permission.WRITE),
+          Map.entry("meshd.v1.PolicyService/UncordonNode", Permission.WRITE),
           Map.entry("meshd.v1.PolicyService/AddRaftPeer", Permission.ADMIN),
           Map.entry("meshd.v1.PolicyService/RemoveRaftPeer", Permission.ADMIN),
           Map.entry("meshd.v1.PolicyService/SaveSnapshot", Permission.ADMIN));

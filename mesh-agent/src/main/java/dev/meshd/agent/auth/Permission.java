@@ -2,9 +2,9 @@ package dev.meshd.agent.auth;
 
 /** What a gRPC method needs from its caller. */
 public enum Permission {
-  /** Read the fleet, policies, placements, cluster status. */
+  /** Read the fleet, policies, placements, drains, cluster status. */
   READ,
-  /** Change policies and placements. */
+  /** Change policies and placements, drain and uncordon nodes. */
   WRITE,
   /** Change the Raft membership, take snapshots. */
   ADMIN,

@@ -6,9 +6,9 @@ import java.util.Set;
 
 /**
  * Who a token belongs to. {@code viewer} reads, {@code operator} also writes policies and
- * placements, {@code admin} also changes the Raft membership and takes snapshots; {@code agent} is
- * the credential agents derive from the cluster key for calls to each other and cannot be given
- * to a person in the tokens file.
+ * placements and drains nodes, {@code admin} also changes the Raft membership and takes
+ * snapshots; {@code agent} is the credential agents derive from the cluster key for calls to each
+ * other and cannot be given to a person in the tokens file.
  */
 public enum Role {
   VIEWER(EnumSet.of(Permission.READ)),

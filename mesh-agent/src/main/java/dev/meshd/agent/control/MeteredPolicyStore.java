@@ -3,6 +3,7 @@ package dev.meshd.agent.control;
 import dev.meshd.core.policy.DocumentKind;
 import dev.meshd.core.policy.InvalidDocumentException;
 import dev.meshd.core.policy.Listing;
+import dev.meshd.core.policy.NodeDrain;
 import dev.meshd.core.policy.NotFoundException;
 import dev.meshd.core.policy.Placement;
 import dev.meshd.core.policy.Policy;
@@ -79,6 +80,21 @@ public final class MeteredPolicyStore implements PolicyStore {
   @Override
   public CompletableFuture<Long> deletePlacement(String name, OptionalLong expectedRevision) {
     return timed(DocumentKind.PLACEMENT, () -> delegate.deletePlacement(name, expectedRevision));
+  }
+
+  @Override
+  public CompletableFuture<NodeDrain> putDrain(NodeDrain drain, OptionalLong expectedRevision) {
+    return timed(DocumentKind.DRAIN, () -> delegate.putDrain(drain, expectedRevision));
+  }
+
+  @Override
+  public CompletableFuture<Long> deleteDrain(String nodeId, OptionalLong expectedRevision) {
+    return timed(DocumentKind.DRAIN, () -> delegate.deleteDrain(nodeId, expectedRevision));
+  }
+
+  @Override
+  public CompletableFuture<Listing<NodeDrain>> listDrains() {
+    return delegate.listDrains();
   }
 
   @Override

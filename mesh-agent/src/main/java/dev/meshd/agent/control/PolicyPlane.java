@@ -5,6 +5,9 @@ import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.agent.forward.AgentChannels;
 import dev.meshd.agent.forward.ControlTargets;
 import dev.meshd.agent.forward.ForwardingPolicyService;
+import dev.meshd.agent.store.RemoteStoreSource;
+import dev.meshd.agent.store.StoreSource;
+import dev.meshd.agent.policy.DrainCheck;
 import dev.meshd.agent.policy.PlacementCheck;
 import dev.meshd.agent.policy.PolicyGrpcService;
 import dev.meshd.core.config.AgentConfig;
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The agent's part in the policy store. On a control node: the Raft voter, its store (writes go
  * to the leader through Ratis), the seeder of a restored snapshot, Raft metrics, and {@code
  * PolicyService} over them. On any other node: {@code PolicyService} forwarding to a control
- * agent. {@link #close()} stops what started, in reverse order, once.
+ * agent. On both, the {@link StoreSource} the agent's store view reads. {@link #close()} stops
+ * what started, in reverse order, once.
  */
 public final class PolicyPlane implements AutoCloseable {
 
@@ -39,12 +43,14 @@ public final class PolicyPlane implements AutoCloseable {
 
   private final BindableService service;
   private final Optional<PolicyStore> localStore;
+  private final StoreSource storeSource;
   private final Deque<AutoCloseable> started;
 
   private PolicyPlane(BindableService service, Optional<PolicyStore> localStore,
-      Deque<AutoCloseable> started) {
+      StoreSource storeSource, Deque<AutoCloseable> started) {
     this.service = service;
     this.localStore = localStore;
+    this.storeSource = storeSource;
     this.started = started;
   }
 
@@ -58,7 +64,7 @@ public final class PolicyPlane implements AutoCloseable {
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
       return config.node().roles().contains(Role.CONTROL)
-          ? startVoter(config, fleet, registry, started)
+          ? startVoter(config, fleet, registry, clock, started)
           : startForwarder(config, fleet, clusterKey, clock, started);
     } catch (RuntimeException e) {
       closeAll(started);
@@ -67,7 +73,7 @@ public final class PolicyPlane implements AutoCloseable {
   }
 
   private static PolicyPlane startVoter(AgentConfig config, FleetView fleet,
-      MeterRegistry registry, Deque<AutoCloseable> started) {
+      MeterRegistry registry, Clock clock, Deque<AutoCloseable> started) {
     RaftMetrics metrics = new RaftMetrics(registry);
     RaftPolicyServer server = RaftPolicyServer.builder()
         .nodeId(config.node().id())
@@ -96,24 +102,37 @@ public final class PolicyPlane implements AutoCloseable {
     LOG.info("policy store: voter {} of {} peers, data in {}", config.node().id(),
         config.raft().peers().size(), config.raft().dataDir());
     PolicyGrpcService service = new PolicyGrpcService(metered, localReads,
-        new RaftClusterAdmin(server), new PlacementCheck(fleet)::warnings);
-    return new PolicyPlane(service, Optional.of(metered), started);
+        new RaftClusterAdmin(server), new PlacementCheck(fleet)::warnings,
+        new DrainCheck(fleet)::warnings, clock);
+    // The store view lists and watches this replica, as serializable reads do.
+    return new PolicyPlane(service, Optional.of(metered), StoreSource.of(localReads), started);
   }
 
   private static PolicyPlane startForwarder(AgentConfig config, FleetView fleet,
       Optional<ClusterKey> clusterKey, Clock clock, Deque<AutoCloseable> started) {
     AgentChannels channels = new AgentChannels();
     started.push(channels);
+    ControlTargets targets = new ControlTargets(fleet, config.node().id(), clock);
+    Optional<String> agentToken = clusterKey.map(TokenRegistry::agentToken);
     ForwardingPolicyService forwarder = new ForwardingPolicyService(config.node().id(),
-        new ControlTargets(fleet, config.node().id(), clock), channels,
-        clusterKey.map(TokenRegistry::agentToken));
+        targets, channels, agentToken);
     LOG.info("policy store: not a control node; PolicyService calls go to a control agent");
-    return new PolicyPlane(forwarder, Optional.empty(), started);
+    return new PolicyPlane(forwarder, Optional.empty(),
+        RemoteStoreSource.forControlTargets(targets, channels, agentToken, config.node().id()),
+        started);
   }
 
   /** {@code meshd.v1.PolicyService} for the gRPC server. */
   public BindableService service() {
     return service;
+  }
+
+  /**
+   * Where this agent's store view reads the store: its own replica on a control node, a control
+   * agent elsewhere. Usable until {@link #close()}.
+   */
+  public StoreSource storeSource() {
+    return storeSource;
   }
 
   /** This node's replica-backed store on a control node; empty elsewhere. */

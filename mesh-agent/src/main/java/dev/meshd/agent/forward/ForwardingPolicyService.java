@@ -8,6 +8,11 @@ import dev.meshd.proto.v1.ClusterStatus;
 import dev.meshd.proto.v1.DeletePlacementRequest;
 import dev.meshd.proto.v1.DeletePolicyRequest;
 import dev.meshd.proto.v1.DeleteResponse;
+import dev.meshd.proto.v1.DrainNodeRequest;
+import dev.meshd.proto.v1.ListDrainsRequest;
+import dev.meshd.proto.v1.ListDrainsResponse;
+import dev.meshd.proto.v1.NodeDrain;
+import dev.meshd.proto.v1.UncordonNodeRequest;
 import dev.meshd.proto.v1.GetClusterStatusRequest;
 import dev.meshd.proto.v1.GetPlacementRequest;
 import dev.meshd.proto.v1.GetPolicyRequest;
@@ -113,6 +118,21 @@ public final class ForwardingPolicyService extends PolicyServiceGrpc.PolicyServi
   public void deletePlacement(DeletePlacementRequest request,
       StreamObserver<DeleteResponse> response) {
     unary(response, (stub, out) -> stub.deletePlacement(request, out));
+  }
+
+  @Override
+  public void drainNode(DrainNodeRequest request, StreamObserver<NodeDrain> response) {
+    unary(response, (stub, out) -> stub.drainNode(request, out));
+  }
+
+  @Override
+  public void uncordonNode(UncordonNodeRequest request, StreamObserver<DeleteResponse> response) {
+    unary(response, (stub, out) -> stub.uncordonNode(request, out));
+  }
+
+  @Override
+  public void listDrains(ListDrainsRequest request, StreamObserver<ListDrainsResponse> response) {
+    unary(response, (stub, out) -> stub.listDrains(request, out));
   }
 
   @Override

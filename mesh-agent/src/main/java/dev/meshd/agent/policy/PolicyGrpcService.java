@@ -3,6 +3,7 @@ package dev.meshd.agent.policy;
 import dev.meshd.agent.api.ResponseWarnings;
 import dev.meshd.agent.auth.Caller;
 import dev.meshd.core.policy.DocumentKind;
+import dev.meshd.core.policy.NodeDrain;
 import dev.meshd.core.policy.PolicyStore;
 import dev.meshd.core.policy.PolicyStoreException;
 import dev.meshd.core.policy.StoreChange;
@@ -10,6 +11,10 @@ import dev.meshd.core.policy.WatchListener;
 import dev.meshd.proto.v1.DeletePlacementRequest;
 import dev.meshd.proto.v1.DeletePolicyRequest;
 import dev.meshd.proto.v1.DeleteResponse;
+import dev.meshd.proto.v1.DrainNodeRequest;
+import dev.meshd.proto.v1.ListDrainsRequest;
+import dev.meshd.proto.v1.ListDrainsResponse;
+import dev.meshd.proto.v1.UncordonNodeRequest;
 import dev.meshd.proto.v1.GetPlacementRequest;
 import dev.meshd.proto.v1.GetPolicyRequest;
 import dev.meshd.proto.v1.ListPlacementsRequest;
@@ -25,6 +30,7 @@ import dev.meshd.proto.v1.WatchRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Clock;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +39,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code meshd.v1.PolicyService} documents and watch, over a {@link PolicyStore}. The store's
+ * {@code meshd.v1.PolicyService} documents (policies, placements, node drains) and watch, over a
+ * {@link PolicyStore}. The store's
  * Raft client sends writes to the leader, so every agent accepts writes. Every accepted write is
  * logged on the {@code meshd.audit} logger with the caller's token name. Reads are linearizable
  * unless the request sets {@code serializable}: then this replica answers from its own copy,
@@ -49,22 +56,32 @@ public final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImpl
   private final PolicyStore localReads;
   private final ClusterAdminService admin;
   private final Function<dev.meshd.core.policy.Placement, List<String>> placementWarnings;
+  private final Function<NodeDrain, List<String>> drainWarnings;
+  private final Clock clock;
 
-  /**
-   * @param placementWarnings what to tell the caller about a stored placement (sent as {@code
-   *     meshd-warning} headers and logged), e.g. {@link PlacementCheck#warnings}
-   */
   /**
    * @param store writes, linearizable reads and watches
    * @param localReads reads of requests with {@code serializable} set: this replica's copy,
    *     possibly stale, answered without a round trip to the leader
+   * @param placementWarnings what to tell the caller about a stored placement (sent as {@code
+   *     meshd-warning} headers and logged), e.g. {@link PlacementCheck#warnings}
+   * @param drainWarnings the same for a stored drain, e.g. {@link DrainCheck#warnings}
+   * @param clock stamps a drain's {@code requestedAt}
    */
   public PolicyGrpcService(PolicyStore store, PolicyStore localReads, ClusterAdminService admin,
-      Function<dev.meshd.core.policy.Placement, List<String>> placementWarnings) {
+      Function<dev.meshd.core.policy.Placement, List<String>> placementWarnings,
+      Function<NodeDrain, List<String>> drainWarnings, Clock clock) {
     this.store = store;
     this.localReads = localReads;
     this.admin = admin;
     this.placementWarnings = placementWarnings;
+    this.drainWarnings = drainWarnings;
+    this.clock = clock;
+  }
+
+  public PolicyGrpcService(PolicyStore store, PolicyStore localReads, ClusterAdminService admin,
+      Function<dev.meshd.core.policy.Placement, List<String>> placementWarnings) {
+    this(store, localReads, admin, placementWarnings, drain -> List.of(), Clock.systemUTC());
   }
 
   public PolicyGrpcService(PolicyStore store, ClusterAdminService admin) {
@@ -160,6 +177,52 @@ public final class PolicyGrpcService extends PolicyServiceGrpc.PolicyServiceImpl
           audit(caller, "delete", DocumentKind.PLACEMENT, request.getName(), revision);
           return DeleteResponse.newBuilder().setRevision(revision).build();
         },
+        response);
+  }
+
+  @Override
+  public void drainNode(DrainNodeRequest request,
+      StreamObserver<dev.meshd.proto.v1.NodeDrain> response) {
+    Caller caller = Caller.current();
+    ResponseWarnings.Sink warnings = ResponseWarnings.forCurrentCall();
+    NodeDrain drain = NodeDrain.of(request.getNodeId(), request.getReason(), clock.instant());
+    answer(
+        mapped(() -> store.putDrain(drain,
+            expected(request.hasExpectedRevision(), request.getExpectedRevision()))),
+        stored -> {
+          AUDIT.info("audit: {} drained node \"{}\" at revision {} (reason: {})", caller.name(),
+              stored.nodeId(), stored.revision(),
+              stored.reason().isEmpty() ? "none" : stored.reason());
+          for (String warning : drainWarnings.apply(stored)) {
+            LOG.warn("drain of \"{}\": {}", stored.nodeId(), warning);
+            warnings.add(warning);
+          }
+          return PolicyMapper.toProto(stored);
+        },
+        response);
+  }
+
+  @Override
+  public void uncordonNode(UncordonNodeRequest request, StreamObserver<DeleteResponse> response) {
+    Caller caller = Caller.current();
+    answer(
+        mapped(() -> store.deleteDrain(request.getNodeId(),
+            expected(request.hasExpectedRevision(), request.getExpectedRevision()))),
+        revision -> {
+          AUDIT.info("audit: {} uncordoned node \"{}\" at revision {}", caller.name(),
+              request.getNodeId(), revision);
+          return DeleteResponse.newBuilder().setRevision(revision).build();
+        },
+        response);
+  }
+
+  @Override
+  public void listDrains(ListDrainsRequest request, StreamObserver<ListDrainsResponse> response) {
+    answer(reads(request.getSerializable()).listDrains(),
+        listing -> ListDrainsResponse.newBuilder()
+            .addAllDrains(listing.items().stream().map(PolicyMapper::toProto).toList())
+            .setRevision(listing.revision())
+            .build(),
         response);
   }
 

@@ -3,9 +3,11 @@ package dev.meshd.agent.policy;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import dev.meshd.core.policy.Admission;
+import dev.meshd.core.policy.DocumentKind;
 import dev.meshd.core.policy.Hedging;
 import dev.meshd.core.policy.LinkState;
 import dev.meshd.core.policy.LinkStatus;
+import dev.meshd.core.policy.NodeDrain;
 import dev.meshd.core.policy.Placement;
 import dev.meshd.core.policy.Policy;
 import dev.meshd.core.policy.Replica;
@@ -101,8 +103,60 @@ public final class PolicyMapper {
       case PLACEMENT -> b.setPlacement(change.placement() != null
           ? toProto(change.placement())
           : dev.meshd.proto.v1.Placement.newBuilder().setName(change.name()).build());
+      case DRAIN -> b.setDrain(change.drain() != null ? toProto(change.drain())
+          : dev.meshd.proto.v1.NodeDrain.newBuilder().setNodeId(change.name()).build());
     }
     return b.build();
+  }
+
+  /**
+   * A watched change as the domain sees it, for readers of a remote store.
+   *
+   * @throws IllegalArgumentException for a change without a document or type (a newer agent's
+   *     kind, say), which the reader cannot apply
+   */
+  public static StoreChange toDomain(dev.meshd.proto.v1.StoreChange c) {
+    boolean put = switch (c.getType()) {
+      case CHANGE_TYPE_PUT -> true;
+      case CHANGE_TYPE_DELETE -> false;
+      case CHANGE_TYPE_UNSPECIFIED, UNRECOGNIZED ->
+          throw new IllegalArgumentException("change " + c.getRevision() + ": type " + c.getType());
+    };
+    return switch (c.getDocumentCase()) {
+      case POLICY -> put ? StoreChange.put(toDomain(c.getPolicy()))
+          : StoreChange.delete(c.getRevision(), DocumentKind.POLICY, c.getPolicy().getName());
+      case PLACEMENT -> put ? StoreChange.put(toDomain(c.getPlacement()))
+          : StoreChange.delete(c.getRevision(), DocumentKind.PLACEMENT,
+              c.getPlacement().getName());
+      case DRAIN -> put ? StoreChange.put(toDomain(c.getDrain()))
+          : StoreChange.delete(c.getRevision(), DocumentKind.DRAIN, c.getDrain().getNodeId());
+      case DOCUMENT_NOT_SET -> throw new IllegalArgumentException(
+          "change " + c.getRevision() + ": no document");
+    };
+  }
+
+  public static NodeDrain toDomain(dev.meshd.proto.v1.NodeDrain d) {
+    return new NodeDrain(d.getNodeId(), d.getReason(),
+        d.hasRequestedAt() ? toInstant(d.getRequestedAt()) : null, d.getRevision());
+  }
+
+  public static dev.meshd.proto.v1.NodeDrain toProto(NodeDrain d) {
+    var b = dev.meshd.proto.v1.NodeDrain.newBuilder()
+        .setNodeId(d.nodeId())
+        .setReason(d.reason())
+        .setRevision(d.revision());
+    if (d.requestedAt() != null) {
+      b.setRequestedAt(toTimestamp(d.requestedAt()));
+    }
+    return b.build();
+  }
+
+  static Instant toInstant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+
+  static Timestamp toTimestamp(Instant i) {
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
   }
 
   static LinkStatus toDomain(dev.meshd.proto.v1.LinkStatus s) {

@@ -1,5 +1,6 @@
 package dev.meshd.agent.policy;
 
+import dev.meshd.core.policy.DocumentKind;
 import dev.meshd.core.policy.InvalidDocumentException;
 import dev.meshd.core.policy.NotFoundException;
 import dev.meshd.core.policy.PolicyStoreException;
@@ -27,6 +28,8 @@ final class StoreErrors {
               String.join("; ", e.errors().stream().map(Object::toString).toList()));
           case RevisionConflictException e ->
               Status.FAILED_PRECONDITION.withDescription(e.getMessage());
+          case NotFoundException e when e.kind() == DocumentKind.DRAIN ->
+              Status.NOT_FOUND.withDescription("node \"" + e.name() + "\" is not drained");
           case NotFoundException e -> Status.NOT_FOUND.withDescription(
               e.kind().label() + " \"" + e.name() + "\"");
           case RevisionCompactedException e -> Status.OUT_OF_RANGE.withDescription(

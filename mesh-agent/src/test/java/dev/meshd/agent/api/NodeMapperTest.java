@@ -52,4 +52,20 @@ class NodeMapperTest {
         .contains("\"source\": \"GPU_SOURCE_NVIDIA_SMI\"")
         .contains("\"kind\": \"RUNTIME_KIND_SGLANG\"");
   }
+
+  @Test
+  void aDrainedNodeCarriesItsDrainAndOthersDoNot() {
+    var drain = dev.meshd.core.policy.NodeDrain.of("node2", "kernel upgrade", t0).withRevision(4);
+    var store = dev.meshd.core.policy.StoreSnapshot.EMPTY.apply(
+        dev.meshd.core.policy.StoreChange.put(drain));
+
+    Node drained = NodeMapper.toNode(dev.meshd.agent.testing.TestMembers.alive("node2"), store);
+    Node other = NodeMapper.toNode(dev.meshd.agent.testing.TestMembers.alive("node1"), store);
+
+    assertThat(drained.getDraining()).isTrue();
+    assertThat(drained.getDrainReason()).isEqualTo("kernel upgrade");
+    assertThat(drained.getDrainingSince().getSeconds()).isEqualTo(t0.getEpochSecond());
+    assertThat(other.getDraining()).isFalse();
+    assertThat(other.hasDrainingSince()).isFalse();
+  }
 }

@@ -24,6 +24,14 @@ final class NodeCells {
     return ProtoText.shortName(node.getState(), node.getStateValue(), "NODE_STATE_");
   }
 
+  /**
+   * The STATE column: the membership state, with {@code ,draining} when the node is drained
+   * ({@code ALIVE,draining}), so that a drained node stands out without a column of its own.
+   */
+  static String stateWithDrain(Node node) {
+    return state(node) + (node.getDraining() ? ",draining" : "");
+  }
+
   /** {@code gpu,router}, or {@code -}. */
   static String roles(Node node) {
     return orDash(String.join(",", node.getRolesList()));

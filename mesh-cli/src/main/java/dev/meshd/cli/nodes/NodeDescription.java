@@ -34,15 +34,18 @@ final class NodeDescription {
             .field("Region", node.getRegion())
             .field("Labels", labels(node))
             .field("Roles", String.join(", ", node.getRolesList()))
-            .field("State", state(node, now))
-            .field("Agent version", node.getAgentVersion())
-            .field("Record version", Long.toString(node.getRecordVersion()))
-            .field("Last updated", ProtoText.instantWithAge(
-                ProtoText.instant(node.hasLastUpdated(), node.getLastUpdated()), now))
-            .field("First seen", ProtoText.instantWithAge(
-                ProtoText.instant(node.hasFirstSeen(), node.getFirstSeen()), now))
-            .field("Fabric", NodeCells.fabric(node))
-            .field("GPUs", NodeCells.gpus(node) + vramSuffix(node));
+            .field("State", state(node, now));
+    if (node.getDraining()) {
+      text.field("Draining", draining(node, now));
+    }
+    text.field("Agent version", node.getAgentVersion())
+        .field("Record version", Long.toString(node.getRecordVersion()))
+        .field("Last updated", ProtoText.instantWithAge(
+            ProtoText.instant(node.hasLastUpdated(), node.getLastUpdated()), now))
+        .field("First seen", ProtoText.instantWithAge(
+            ProtoText.instant(node.hasFirstSeen(), node.getFirstSeen()), now))
+        .field("Fabric", NodeCells.fabric(node))
+        .field("GPUs", NodeCells.gpus(node) + vramSuffix(node));
     if (node.getGpusCount() > 0) {
       text.block(gpuTable(node.getGpusList()));
     }
@@ -66,6 +69,15 @@ final class NodeDescription {
     }
     return NodeCells.state(node) + " since " + ProtoText.instantWithAge(
         ProtoText.instant(true, node.getStateSince()), now);
+  }
+
+  /** {@code since 2026-11-29T10:00:00Z (5m ago): kernel upgrade}; the reason may be absent. */
+  private static String draining(Node node, Instant now) {
+    String since = node.hasDrainingSince()
+        ? "since " + ProtoText.instantWithAge(
+            ProtoText.instant(true, node.getDrainingSince()), now)
+        : "yes";
+    return node.getDrainReason().isEmpty() ? since : since + ": " + node.getDrainReason();
   }
 
   private static String vramSuffix(Node node) {

@@ -8,7 +8,8 @@ import java.util.Comparator;
 
 /**
  * The {@code list-nodes} table: NODE, STATE, ZONE, ROLES, GPUS, VRAM, QUEUE, FABRIC, AGE (DESIGN,
- * "CLI"), one row per node, sorted by node id. Stateless.
+ * "CLI"), one row per node, sorted by node id; a drained node's STATE reads {@code
+ * ALIVE,draining}. Stateless.
  */
 final class NodeTable {
 
@@ -25,7 +26,7 @@ final class NodeTable {
             node ->
                 table.addRow(
                     node.getId(),
-                    NodeCells.state(node),
+                    NodeCells.stateWithDrain(node),
                     NodeCells.orDash(node.getZone()),
                     NodeCells.roles(node),
                     NodeCells.gpus(node),

@@ -32,6 +32,7 @@ final class ChangeLines {
     return switch (change.getDocumentCase()) {
       case POLICY -> "policy";
       case PLACEMENT -> "placement";
+      case DRAIN -> "drain";
       // A newer agent's kind of document, or none at all.
       case DOCUMENT_NOT_SET -> "-";
     };
@@ -41,6 +42,7 @@ final class ChangeLines {
     String name = switch (change.getDocumentCase()) {
       case POLICY -> change.getPolicy().getName();
       case PLACEMENT -> change.getPlacement().getName();
+      case DRAIN -> change.getDrain().getNodeId();
       case DOCUMENT_NOT_SET -> "";
     };
     return name.isEmpty() ? "-" : name;

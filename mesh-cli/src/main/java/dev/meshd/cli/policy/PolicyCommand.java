@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code mesh-cli policy}: the routing policies in the Raft store (PolicyService), and
- * {@code policy watch}, which follows changes of policies and placements alike.
+ * {@code policy watch}, which follows changes of policies, placements and drains alike.
  */
 @Command(
     name = "policy",

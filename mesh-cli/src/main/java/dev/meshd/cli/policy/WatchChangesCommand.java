@@ -21,16 +21,17 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code mesh-cli policy watch [--from-revision R]}: PolicyService.Watch, every change of
- * policies and placements after revision R, until the agent ends the stream or the user presses
- * Ctrl-C. Without {@code --from-revision} it starts at the store's current revision, taken from
- * ListPolicies, so it shows what changes from now on (as {@code etcdctl watch} does) rather than
+ * policies, placements and node drains after revision R, until the agent ends the stream or the
+ * user presses Ctrl-C. Without {@code --from-revision} it starts at the store's current
+ * revision, taken from ListPolicies, so it shows what changes from now on (as {@code etcdctl watch} does) rather than
  * replaying the kept history. Table output is one line per change, JSON is JSON Lines, YAML one
  * document per change.
  */
 @Command(
     name = "watch",
     mixinStandardHelpOptions = true,
-    description = "Follow changes of policies and placements until the agent ends the stream.")
+    description =
+        "Follow changes of policies, placements and drains until the agent ends the stream.")
 public final class WatchChangesCommand extends AgentCommand {
 
   // Boxed: null means "not given", which differs from 0 (replay the whole kept history).

@@ -117,4 +117,20 @@ class DescribeNodeCommandTest {
     assertThat(blank.exitCode()).isEqualTo(2);
     assertThat(blank.err()).startsWith("ID: empty (expected: a node id)\n");
   }
+
+  @Test
+  void aDrainedNodeShowsItsReasonAndSince() {
+    agent.service().nodes(java.util.List.of(TestNodes.nodeA().toBuilder().setDraining(true)
+        .setDrainReason("kernel upgrade")
+        .setDrainingSince(TestNodes.ago(java.time.Duration.ofMinutes(5))).build()));
+
+    Result result = cli.run("describe-node", "node-a");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).contains("""
+        State:            ALIVE since 2025-11-22T07:59:20Z (40s ago)
+        Draining:         since 2025-11-22T07:55:00Z (5m ago): kernel upgrade
+        Agent version:    0.1.0
+        """);
+  }
 }

@@ -75,6 +75,8 @@ class ListNodesCommandTest {
     for (FieldDescriptor field : Node.getDescriptor().getFields()) {
       allFields.add(field.getJsonName());
     }
+    // A message field, so absent unless set: node-a is not draining.
+    allFields.remove("drainingSince");
     JsonNode a = nodes.get(0);
     assertThat(a.properties().stream().map(Map.Entry::getKey))
         .containsExactlyInAnyOrderElementsOf(allFields);
@@ -218,5 +220,20 @@ class ListNodesCommandTest {
   private static NodeEvent event(NodeEventType type, Node node) {
     return NodeEvent.newBuilder().setType(type).setNode(node)
         .setTime(TestNodes.ago(Duration.ZERO)).build();
+  }
+
+  @Test
+  void aDrainedNodeReadsAliveDrainingInTheStateColumn() {
+    agent.service().nodes(java.util.List.of(TestNodes.nodeA().toBuilder().setDraining(true)
+        .setDrainReason("kernel upgrade").build(), TestNodes.nodeB()));
+
+    Result result = cli.run("list-nodes");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).isEqualTo("""
+        NODE     STATE            ZONE   ROLES        GPUS      VRAM            QUEUE   FABRIC   AGE
+        node-a   ALIVE,draining   z1     gpu,router   8 (sim)   0.0/596.0 GiB   -       -        45s
+        node-b   SUSPECT          z2     control      2         12.0/48.0 GiB   -       -        3m12s
+        """);
   }
 }

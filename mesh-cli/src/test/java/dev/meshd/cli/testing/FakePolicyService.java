@@ -6,6 +6,11 @@ import dev.meshd.proto.v1.ClusterStatus;
 import dev.meshd.proto.v1.DeletePlacementRequest;
 import dev.meshd.proto.v1.DeletePolicyRequest;
 import dev.meshd.proto.v1.DeleteResponse;
+import dev.meshd.proto.v1.DrainNodeRequest;
+import dev.meshd.proto.v1.ListDrainsRequest;
+import dev.meshd.proto.v1.ListDrainsResponse;
+import dev.meshd.proto.v1.NodeDrain;
+import dev.meshd.proto.v1.UncordonNodeRequest;
 import dev.meshd.proto.v1.GetClusterStatusRequest;
 import dev.meshd.proto.v1.GetPlacementRequest;
 import dev.meshd.proto.v1.GetPolicyRequest;
@@ -35,8 +40,8 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * A PolicyService that keeps policies and placements in memory with the store's revision rules
- * (one counter for both kinds, compare-and-set on {@code expected_revision}), and answers the
+ * A PolicyService that keeps policies, placements and drains in memory with the store's revision
+ * rules (one counter for every kind, compare-and-set on {@code expected_revision}), and answers the
  * streaming and admin calls from what the test scripted. Every request is recorded, so a test can
  * check what the CLI sent, including whether an optional field was present. {@link #failWith}
  * makes every call fail with one status, as an agent without quorum or a refused token would.
@@ -50,6 +55,9 @@ public final class FakePolicyService extends PolicyServiceGrpc.PolicyServiceImpl
   private final Keyspace<Placement> placements =
       new Keyspace<>("placement", Placement::getName,
           (p, r) -> p.toBuilder().setRevision(r).build());
+  private final Keyspace<NodeDrain> drains =
+      new Keyspace<>("drain", NodeDrain::getNodeId,
+          (d, r) -> d.toBuilder().setRevision(r).build());
   private long revision;
   private volatile Status failure;
   private volatile List<StoreChange> watchChanges = List.of();
@@ -67,6 +75,12 @@ public final class FakePolicyService extends PolicyServiceGrpc.PolicyServiceImpl
 
   public synchronized FakePolicyService placement(Placement value) {
     placements.documents.put(value.getName(), value);
+    revision = Math.max(revision, value.getRevision());
+    return this;
+  }
+
+  public synchronized FakePolicyService drain(NodeDrain value) {
+    drains.documents.put(value.getNodeId(), value);
     revision = Math.max(revision, value.getRevision());
     return this;
   }
@@ -177,6 +191,42 @@ public final class FakePolicyService extends PolicyServiceGrpc.PolicyServiceImpl
     answer(request, response, () -> delete(placements, request.getName(),
         request.hasExpectedRevision() ? OptionalLong.of(request.getExpectedRevision())
             : OptionalLong.empty()));
+  }
+
+  @Override
+  public void drainNode(DrainNodeRequest request, StreamObserver<NodeDrain> response) {
+    answer(request, response, () -> put(drains, NodeDrain.newBuilder()
+            .setNodeId(request.getNodeId()).setReason(request.getReason())
+            .setRequestedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_764_410_400L))
+            .build(),
+        request.hasExpectedRevision() ? OptionalLong.of(request.getExpectedRevision())
+            : OptionalLong.empty()));
+  }
+
+  @Override
+  public void uncordonNode(UncordonNodeRequest request, StreamObserver<DeleteResponse> response) {
+    answer(request, response, () -> {
+      synchronized (this) {
+        if (!drains.documents.containsKey(request.getNodeId())) {
+          // The agent's wording for this case.
+          throw Status.NOT_FOUND.withDescription(
+              "node \"" + request.getNodeId() + "\" is not drained").asRuntimeException();
+        }
+        return delete(drains, request.getNodeId(),
+            request.hasExpectedRevision() ? OptionalLong.of(request.getExpectedRevision())
+                : OptionalLong.empty());
+      }
+    });
+  }
+
+  @Override
+  public void listDrains(ListDrainsRequest request, StreamObserver<ListDrainsResponse> response) {
+    answer(request, response, () -> {
+      synchronized (this) {
+        return ListDrainsResponse.newBuilder()
+            .addAllDrains(drains.documents.values()).setRevision(revision).build();
+      }
+    });
   }
 
   @Override

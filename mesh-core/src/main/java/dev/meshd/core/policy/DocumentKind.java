@@ -1,9 +1,14 @@
 package dev.meshd.core.policy;
 
-/** The two keyspaces of the {@link PolicyStore}. */
+/**
+ * The keyspaces of the {@link PolicyStore}. New kinds are added at the end: older readers of the
+ * store's JSON do not know them.
+ */
 public enum DocumentKind {
   POLICY,
-  PLACEMENT;
+  PLACEMENT,
+  /** {@link NodeDrain}s, keyed by node id. */
+  DRAIN;
 
   /** Lower-case name for messages, e.g. {@code policy "x"}. */
   public String label() {

@@ -4,8 +4,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The replicated store of {@link Policy} and {@link Placement} documents: the contract the router
- * and the fabric negotiator read and write through; {@code mesh-raft} implements it.
+ * The replicated store of {@link Policy}, {@link Placement} and {@link NodeDrain} documents: the
+ * contract the router and the fabric negotiator read and write through; {@code mesh-raft}
+ * implements it.
  *
  * <p>Revisions: the store has one revision that every applied write (deletes included)
  * increments by one; a written document carries the store revision of its write. {@code
@@ -43,7 +44,23 @@ public interface PolicyStore {
   CompletableFuture<Long> deletePlacement(String name, OptionalLong expectedRevision);
 
   /**
-   * Calls {@code listener} with every change of both kinds whose revision is {@code
+   * Drains {@code drain.nodeId()} (its revision is ignored) and returns the drain as stored.
+   * Writing it again replaces the reason and time. The node need not be a fleet member.
+   */
+  CompletableFuture<NodeDrain> putDrain(NodeDrain drain, OptionalLong expectedRevision);
+
+  /**
+   * Ends the drain of {@code nodeId} (uncordon) and returns the store revision of the delete;
+   * {@link NotFoundException} when the node is not drained, whatever {@code expectedRevision}
+   * says.
+   */
+  CompletableFuture<Long> deleteDrain(String nodeId, OptionalLong expectedRevision);
+
+  /** Every drained node, sorted by node id. */
+  CompletableFuture<Listing<NodeDrain>> listDrains();
+
+  /**
+   * Calls {@code listener} with every change of every kind whose revision is {@code
    * fromRevision} or later: first those still in the retained history, then each new one. A
    * revision older than the history ends the watch at once with {@link
    * RevisionCompactedException}.

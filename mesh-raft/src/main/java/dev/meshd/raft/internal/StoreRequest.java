@@ -1,6 +1,7 @@
 package dev.meshd.raft.internal;
 
 import dev.meshd.core.policy.DocumentKind;
+import dev.meshd.core.policy.NodeDrain;
 import dev.meshd.core.policy.Placement;
 import dev.meshd.core.policy.Policy;
 import java.util.Objects;
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param policy the document of a policy PUT, else null
  * @param placement the document of a placement PUT, else null
  * @param restore the saved store of a RESTORE, else null
+ * @param drain the document of a drain PUT, else null (absent from entries older than drains)
  */
 public record StoreRequest(
     Op op,
@@ -24,7 +26,8 @@ public record StoreRequest(
     Long expectedRevision,
     Policy policy,
     Placement placement,
-    SnapshotDocument restore) {
+    SnapshotDocument restore,
+    NodeDrain drain) {
 
   /** The operations; PUT, DELETE and RESTORE are writes. */
   public enum Op {
@@ -32,7 +35,7 @@ public record StoreRequest(
     DELETE,
     GET,
     LIST,
-    /** Loads a saved store into an empty one (both keyspaces; {@code kind} is ignored). */
+    /** Loads a saved store into an empty one (every keyspace; {@code kind} is ignored). */
     RESTORE;
 
     public boolean isWrite() {
@@ -44,6 +47,17 @@ public record StoreRequest(
     Objects.requireNonNull(op, "op");
     Objects.requireNonNull(kind, "kind");
     name = name == null ? "" : name;
+  }
+
+  /** A command without a drain, as before drains existed. */
+  public StoreRequest(Op op, DocumentKind kind, String name, Long expectedRevision, Policy policy,
+      Placement placement, SnapshotDocument restore) {
+    this(op, kind, name, expectedRevision, policy, placement, restore, null);
+  }
+
+  public static StoreRequest put(NodeDrain drain, Long expectedRevision) {
+    return new StoreRequest(
+        Op.PUT, DocumentKind.DRAIN, drain.nodeId(), expectedRevision, null, null, null, drain);
   }
 
   public static StoreRequest put(Policy policy, Long expectedRevision) {

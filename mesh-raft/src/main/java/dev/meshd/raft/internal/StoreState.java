@@ -1,6 +1,7 @@
 package dev.meshd.raft.internal;
 
 import dev.meshd.core.policy.DocumentKind;
+import dev.meshd.core.policy.NodeDrain;
 import dev.meshd.core.policy.Placement;
 import dev.meshd.core.policy.Policy;
 import dev.meshd.core.policy.StoreChange;
@@ -10,9 +11,9 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * The store's contents: both keyspaces, the store revision and the change history; decides
- * writes (compare-and-set) deterministically, so every replica that applies the same log
- * reaches the same state.
+ * The store's contents: every keyspace (policies, placements, drains), the store revision and
+ * the change history; decides writes (compare-and-set) deterministically, so every replica that
+ * applies the same log reaches the same state.
  *
  * <p>Not thread-safe: the state machine guards it with its lock.
  */
@@ -20,6 +21,7 @@ public final class StoreState {
 
   private final TreeMap<String, Policy> policies = new TreeMap<>();
   private final TreeMap<String, Placement> placements = new TreeMap<>();
+  private final TreeMap<String, NodeDrain> drains = new TreeMap<>();
   private final ChangeHistory history;
   private long revision;
 
@@ -43,7 +45,8 @@ public final class StoreState {
    */
   public StoreReply apply(StoreRequest request, Consumer<StoreChange> onChange) {
     if (request == null || !isWellFormedWrite(request)) {
-      return new StoreReply(StoreReply.Outcome.MALFORMED, revision, null, null, null, null);
+      return new StoreReply(
+          StoreReply.Outcome.MALFORMED, revision, null, null, null, null, null, null);
     }
     if (request.op() == StoreRequest.Op.RESTORE) {
       return restore(request.restore());
@@ -66,24 +69,22 @@ public final class StoreState {
     revision = next;
     history.add(change);
     onChange.accept(change);
-    return new StoreReply(
-        StoreReply.Outcome.OK, next, change.policy(), change.placement(), null, null);
+    return new StoreReply(StoreReply.Outcome.OK, next, change.policy(), change.placement(), null,
+        null, change.drain(), null);
   }
 
   /** Answers a read. */
   public StoreReply read(StoreRequest request) {
-    boolean policy = request.kind() == DocumentKind.POLICY;
     return switch (request.op()) {
-      case GET -> {
-        Policy p = policy ? policies.get(request.name()) : null;
-        Placement pl = policy ? null : placements.get(request.name());
-        yield p == null && pl == null
-            ? StoreReply.notFound(revision)
-            : new StoreReply(StoreReply.Outcome.OK, revision, p, pl, null, null);
-      }
-      case LIST -> new StoreReply(StoreReply.Outcome.OK, revision, null, null,
-          policy ? new ArrayList<>(policies.values()) : null,
-          policy ? null : new ArrayList<>(placements.values()));
+      case GET -> get(request.kind(), request.name());
+      case LIST -> switch (request.kind()) {
+        case POLICY -> new StoreReply(StoreReply.Outcome.OK, revision, null, null,
+            new ArrayList<>(policies.values()), null, null, null);
+        case PLACEMENT -> new StoreReply(StoreReply.Outcome.OK, revision, null, null, null,
+            new ArrayList<>(placements.values()), null, null);
+        case DRAIN -> new StoreReply(StoreReply.Outcome.OK, revision, null, null, null, null,
+            null, new ArrayList<>(drains.values()));
+      };
       case PUT, DELETE, RESTORE ->
           throw new IllegalArgumentException(request.op() + " is not a read");
     };
@@ -91,12 +92,13 @@ public final class StoreState {
 
   public SnapshotDocument toSnapshot() {
     return new SnapshotDocument(SnapshotDocument.FORMAT, revision,
-        List.copyOf(policies.values()), List.copyOf(placements.values()), history.all());
+        List.copyOf(policies.values()), List.copyOf(placements.values()), history.all(),
+        List.copyOf(drains.values()));
   }
 
   /** Whether nothing was ever written: revision 0. */
   public boolean isEmpty() {
-    return revision == 0 && policies.isEmpty() && placements.isEmpty();
+    return revision == 0 && policies.isEmpty() && placements.isEmpty() && drains.isEmpty();
   }
 
   /**
@@ -108,8 +110,7 @@ public final class StoreState {
     if (!isEmpty()) {
       return StoreReply.conflict(revision);
     }
-    load(new SnapshotDocument(SnapshotDocument.FORMAT, saved.revision(), saved.policies(),
-        saved.placements(), List.of()));
+    load(saved.withoutHistory());
     return StoreReply.ok(revision);
   }
 
@@ -121,20 +122,41 @@ public final class StoreState {
     }
     policies.clear();
     placements.clear();
+    drains.clear();
     snapshot.policies().forEach(p -> policies.put(p.name(), p));
     snapshot.placements().forEach(p -> placements.put(p.name(), p));
+    snapshot.drains().forEach(d -> drains.put(d.nodeId(), d));
     history.replaceWith(snapshot.history());
     revision = snapshot.revision();
   }
 
+  private StoreReply get(DocumentKind kind, String name) {
+    return switch (kind) {
+      case POLICY -> found(policies.get(name), null, null);
+      case PLACEMENT -> found(null, placements.get(name), null);
+      case DRAIN -> found(null, null, drains.get(name));
+    };
+  }
+
+  private StoreReply found(Policy policy, Placement placement, NodeDrain drain) {
+    return policy == null && placement == null && drain == null
+        ? StoreReply.notFound(revision)
+        : new StoreReply(StoreReply.Outcome.OK, revision, policy, placement, null, null, drain,
+            null);
+  }
+
   private static boolean isWellFormedWrite(StoreRequest request) {
     return switch (request.op()) {
-      case PUT -> request.kind() == DocumentKind.POLICY
-          ? request.policy() != null && request.placement() == null
-              && request.policy().name().equals(request.name())
-          : request.placement() != null && request.policy() == null
-              && request.placement().name().equals(request.name());
-      case DELETE -> request.policy() == null && request.placement() == null;
+      case PUT -> switch (request.kind()) {
+        case POLICY -> request.policy() != null && request.placement() == null
+            && request.drain() == null && request.policy().name().equals(request.name());
+        case PLACEMENT -> request.placement() != null && request.policy() == null
+            && request.drain() == null && request.placement().name().equals(request.name());
+        case DRAIN -> request.drain() != null && request.policy() == null
+            && request.placement() == null && request.drain().nodeId().equals(request.name());
+      };
+      case DELETE -> request.policy() == null && request.placement() == null
+          && request.drain() == null;
       case RESTORE -> request.restore() != null
           && request.restore().format() == SnapshotDocument.FORMAT
           && request.restore().revision() >= 0;
@@ -143,30 +165,38 @@ public final class StoreState {
   }
 
   private long currentRevision(DocumentKind kind, String name) {
-    if (kind == DocumentKind.POLICY) {
-      Policy p = policies.get(name);
-      return p == null ? 0 : p.revision();
-    }
-    Placement p = placements.get(name);
-    return p == null ? 0 : p.revision();
+    return switch (kind) {
+      case POLICY -> policies.containsKey(name) ? policies.get(name).revision() : 0;
+      case PLACEMENT -> placements.containsKey(name) ? placements.get(name).revision() : 0;
+      case DRAIN -> drains.containsKey(name) ? drains.get(name).revision() : 0;
+    };
   }
 
   private StoreChange put(StoreRequest request, long next) {
-    if (request.kind() == DocumentKind.POLICY) {
-      Policy stored = request.policy().withRevision(next);
-      policies.put(stored.name(), stored);
-      return StoreChange.put(stored);
-    }
-    Placement stored = request.placement().withRevision(next);
-    placements.put(stored.name(), stored);
-    return StoreChange.put(stored);
+    return switch (request.kind()) {
+      case POLICY -> {
+        Policy stored = request.policy().withRevision(next);
+        policies.put(stored.name(), stored);
+        yield StoreChange.put(stored);
+      }
+      case PLACEMENT -> {
+        Placement stored = request.placement().withRevision(next);
+        placements.put(stored.name(), stored);
+        yield StoreChange.put(stored);
+      }
+      case DRAIN -> {
+        NodeDrain stored = request.drain().withRevision(next);
+        drains.put(stored.nodeId(), stored);
+        yield StoreChange.put(stored);
+      }
+    };
   }
 
   private StoreChange delete(StoreRequest request, long next) {
-    if (request.kind() == DocumentKind.POLICY) {
-      policies.remove(request.name());
-    } else {
-      placements.remove(request.name());
+    switch (request.kind()) {
+      case POLICY -> policies.remove(request.name());
+      case PLACEMENT -> placements.remove(request.name());
+      case DRAIN -> drains.remove(request.name());
     }
     return StoreChange.delete(next, request.kind(), request.name());
   }
