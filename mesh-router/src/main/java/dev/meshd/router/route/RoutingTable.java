@@ -2,6 +2,7 @@ package dev.meshd.router.route;
 
 import dev.meshd.core.policy.Placement;
 import dev.meshd.core.policy.Policy;
+import dev.meshd.core.policy.StoreSnapshot;
 import java.util.List;
 import java.util.Set;
 
@@ -23,6 +24,14 @@ public record RoutingTable(
     policies = List.copyOf(policies);
     placements = List.copyOf(placements);
     drainedNodes = Set.copyOf(drainedNodes);
+  }
+
+  /** The table of a store snapshot: its documents sorted by name, the drained node ids. */
+  public static RoutingTable of(StoreSnapshot snapshot) {
+    return new RoutingTable(
+        new java.util.TreeMap<>(snapshot.policies()).values().stream().toList(),
+        new java.util.TreeMap<>(snapshot.placements()).values().stream().toList(),
+        snapshot.drains().keySet(), snapshot.revision());
   }
 
   /** The placements of {@code model}, in store order. */
