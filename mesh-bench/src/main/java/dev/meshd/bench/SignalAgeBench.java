@@ -182,7 +182,7 @@ public final class SignalAgeBench {
             if (changed != null) {
               m.changeToRouter.add((now - changed) / 1e6);
             }
-          } else {
+          } else if (previous != null) {
             m.unchangedBatches.incrementAndGet();
           }
         }
