@@ -151,22 +151,18 @@ public final class SignalCollector implements SignalView, AutoCloseable {
   }
 
   @Override
-  public void close() {
-    List<Inbound> toClose;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      if (subscription != null) {
-        subscription.close();
-      }
-      toClose = List.copyOf(streams.values());
-      streams.clear();
+  public synchronized void close() {
+    if (closed) {
+      return;
     }
-    for (Inbound inbound : toClose) {
+    closed = true;
+    if (subscription != null) {
+      subscription.close();
+    }
+    for (Inbound inbound : streams.values()) {
       inbound.stop("router stopping");
     }
+    streams.clear();
   }
 
   private void onFleetEvent(FleetEvent event) {
@@ -294,7 +290,7 @@ public final class SignalCollector implements SignalView, AutoCloseable {
           });
     }
 
-    /** Ends this stream for good; the collector's lock is held or the stream is unreachable. */
+    /** Ends this stream for good; the collector's lock is held. */
     void stop(String why) {
       stopped = true;
       if (retry != null) {

@@ -59,6 +59,10 @@ public final class SignalGrpcService extends SignalServiceGrpc.SignalServiceImpl
     call.setOnReadyHandler(stream::onReady);
     LOG.debug("signal stream to {} opened, heartbeat {} ms", subscriber(request),
         heartbeat.toMillis());
+    if (call.isCancelled()) {
+      publisher.unsubscribe(stream); // gone before the handler was set: it will not be called
+      return;
+    }
     stream.start();
   }
 
