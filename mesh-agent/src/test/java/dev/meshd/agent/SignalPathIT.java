@@ -92,7 +92,8 @@ class SignalPathIT {
   }
 
   @Test
-  void aRuntimesChangeOnOneAgentIsSeenByTheRouterAndALeavingAgentStopsItsStream() {
+  void aRuntimesChangeOnOneAgentIsSeenByTheRouterAndALeavingAgentStopsItsStream()
+      throws Exception {
     MeshAgent router = start("r", Set.of(Role.ROUTER), null, false);
     MeshAgent g1 = start("g1", Set.of(Role.GPU), router, true);
     start("g2", Set.of(Role.GPU), router, true);
@@ -120,6 +121,7 @@ class SignalPathIT {
         .contains("meshd_signal_streams{direction=\"in\",node=\"r\"} 2.0")
         .contains("meshd_router_signal_age_seconds_count")
         .contains("meshd_signal_batches_received_total");
+    assertPromtoolAccepts(router.registry().scrape());
 
     g1.close();
 
@@ -150,6 +152,24 @@ class SignalPathIT {
     SignalBatch first = batches.next();
     assertThat(first.getNodeId()).isEqualTo("g1");
     assertThat(first.getSequence()).isEqualTo(1);
+  }
+
+  /** The new series follow Prometheus conventions, where promtool is installed (CI installs it). */
+  private void assertPromtoolAccepts(String scrape) throws Exception {
+    Optional<Path> promtool = java.util.Arrays.stream(
+            System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+        .map(d -> Path.of(d, "promtool"))
+        .filter(Files::isExecutable)
+        .findFirst();
+    if (promtool.isEmpty()) {
+      return;
+    }
+    Path file = Files.writeString(dir.resolve("router-metrics.txt"), scrape);
+    Process check = new ProcessBuilder(promtool.get().toString(), "check", "metrics")
+        .redirectInput(file.toFile()).redirectErrorStream(true).start();
+    String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(output).doesNotContain("meshd_signal").doesNotContain("meshd_router_signal");
   }
 
   private static SignalServiceGrpc.SignalServiceBlockingStub withToken(
