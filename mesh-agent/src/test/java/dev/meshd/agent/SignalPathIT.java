@@ -188,19 +188,16 @@ class SignalPathIT {
   }
 
   private MeshAgent start(String id, Set<Role> roles, MeshAgent seed, boolean withRuntime) {
-    AgentConfig base = TestConfigs.member(id, dir,
-        seed == null ? TestConfigs.agent("x", dir, List.of(), Optional.empty()).listen().gossip()
-            : seed.config().listen().gossip(), security);
+    AgentConfig base = TestConfigs.agent(id, dir,
+        seed == null ? List.of() : List.of(seed.config().listen().gossip()), Optional.empty());
     NodeConfig node = new NodeConfig(id, "host-" + id, "z1", "r1", java.util.Map.of(), roles);
     List<RuntimeConfig> runtimes = withRuntime
         ? List.of(new RuntimeConfig(RuntimeKind.VLLM,
             URI.create("http://127.0.0.1:" + runtime.getAddress().getPort()), List.of("m"),
             Duration.ofMillis(100)))
         : List.of();
-    AgentConfig config = new AgentConfig(base.source(), node, base.listen(),
-        seed == null ? new dev.meshd.core.config.GossipConfig(List.of(),
-            base.gossip().profile(), base.gossip().tuning()) : base.gossip(),
-        base.raft(), base.gpus(), runtimes, base.fabric(), base.telemetry(), base.security(),
+    AgentConfig config = new AgentConfig(base.source(), node, base.listen(), base.gossip(),
+        base.raft(), base.gpus(), runtimes, base.fabric(), base.telemetry(), security,
         base.logging());
     MeshAgent agent = new MeshAgent(config, new TestConfigs.FakeGpus(1), Clock.systemUTC());
     toClose.add(agent);
