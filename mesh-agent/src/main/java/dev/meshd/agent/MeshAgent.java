@@ -6,19 +6,27 @@ import dev.meshd.agent.auth.BearerAuthInterceptor;
 import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.agent.auth.TokensFile;
 import dev.meshd.agent.control.PolicyPlane;
+import dev.meshd.agent.forward.AgentChannels;
 import dev.meshd.agent.inventory.GpuRefresher;
 import dev.meshd.agent.inventory.Inventory;
 import dev.meshd.agent.runtime.RuntimeMonitor;
 import dev.meshd.agent.store.StoreView;
 import dev.meshd.agent.metrics.GpuMetrics;
 import dev.meshd.agent.metrics.MetricsHttpServer;
+import dev.meshd.agent.signal.LocalSignalView;
+import dev.meshd.agent.signal.SignalCollector;
+import dev.meshd.agent.signal.SignalGrpcService;
+import dev.meshd.agent.signal.SignalPublisher;
+import dev.meshd.agent.signal.SignalTimer;
 import dev.meshd.agent.telemetry.GrpcServerTracing;
 import dev.meshd.agent.telemetry.Tracing;
 import dev.meshd.core.capability.CapabilityRecord;
 import dev.meshd.core.config.AgentConfig;
+import dev.meshd.core.config.Role;
 import dev.meshd.core.gpu.GpuProbe;
 import dev.meshd.core.policy.PolicyStore;
 import dev.meshd.core.security.ClusterKey;
+import dev.meshd.core.signal.SignalView;
 import dev.meshd.gossip.GossipAgent;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -49,11 +57,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One running agent: the only place that wires the modules together.
  *
- * <p>Start order: tracing, metrics endpoint, inventory, gossip, the policy plane (the Raft voter
- * on control nodes), the store view, gRPC API, then ready. {@link #close()} undoes them in
- * reverse, once, within a bounded time: not ready, gRPC drained, store view stopped, Raft voter
- * stopped, fleet left (peers see LEFT),
- * refresher and metrics endpoint stopped, buffered spans flushed.
+ * <p>Start order: tracing, metrics endpoint, inventory, gossip, runtime monitor, the policy plane
+ * (the Raft voter on control nodes), the store view, gRPC API (with the signal streams to
+ * routers), on a router the signal collector and then the ingress, then ready. {@link #close()}
+ * undoes them in reverse, once, within a bounded time: not ready, ingress drained (open streams
+ * finish within router.drain-timeout), collector stopped, gRPC drained (signal streams ended),
+ * store view stopped, Raft voter stopped, fleet left (peers see LEFT), refresher and metrics
+ * endpoint stopped, buffered spans flushed.
  */
 public final class MeshAgent implements AutoCloseable {
 
@@ -74,6 +84,8 @@ public final class MeshAgent implements AutoCloseable {
   private PolicyPlane policyPlane;
   private StoreView storeView;
   private RuntimeMonitor runtimeMonitor;
+  private SignalView signalView;
+  private SignalCollector signalCollector;
 
   public MeshAgent(AgentConfig config, GpuProbe gpuProbe, Clock clock) {
     this.config = config;
@@ -110,7 +122,12 @@ public final class MeshAgent implements AutoCloseable {
       storeView = new StoreView(policyPlane.storeSource());
       storeView.start();
       started.push(storeView);
-      grpcServer = startGrpc(tokens, policyPlane);
+      SignalTimer signalTimer = SignalTimer.system("meshd-signal");
+      started.push(signalTimer);
+      SignalPublisher publisher = new SignalPublisher(config.node().id(), runtimeMonitor,
+          signalTimer, clock, SignalPublisher.DEFAULT_MIN_INTERVAL, registry);
+      grpcServer = startGrpc(tokens, policyPlane, publisher);
+      signalView = startSignalView(clusterKey, signalTimer);
       ready.set(true);
       LOG.info("agent {} ready: grpc {}, gossip {}, metrics {}", config.node().id(),
           config.listen().grpc(), gossip.address(), config.listen().metrics());
@@ -149,6 +166,19 @@ public final class MeshAgent implements AutoCloseable {
   /** The runtimes this agent scrapes and their latest signals. */
   public RuntimeMonitor runtimes() {
     return runtimeMonitor;
+  }
+
+  /**
+   * The fleet's load signals as this agent holds them: on a router, every member's (streamed to
+   * it); elsewhere, its own runtimes' only.
+   */
+  public SignalView signalView() {
+    return signalView;
+  }
+
+  /** The collector of the fast signal path on a router; empty on other agents. */
+  public Optional<SignalCollector> signalCollector() {
+    return Optional.ofNullable(signalCollector);
   }
 
   /** The gRPC port actually bound. */
@@ -243,7 +273,34 @@ public final class MeshAgent implements AutoCloseable {
     return agent;
   }
 
-  private Server startGrpc(Optional<TokenRegistry> tokens, PolicyPlane policyPlane) {
+  private SignalView startSignalView(Optional<ClusterKey> clusterKey, SignalTimer timer) {
+    LocalSignalView local = new LocalSignalView(config.node().id(), runtimeMonitor, clock);
+    if (!config.node().roles().contains(Role.ROUTER)) {
+      return local;
+    }
+    AgentChannels channels = new AgentChannels();
+    started.push(channels);
+    SignalCollector collector = SignalCollector.builder()
+        .selfId(config.node().id())
+        .fleet(gossip)
+        .local(local)
+        .channels(channels::channel)
+        .agentToken(clusterKey.map(TokenRegistry::agentToken))
+        .heartbeat(config.router().signalHeartbeat())
+        .timer(timer)
+        .clock(clock)
+        .meterRegistry(registry)
+        .build();
+    collector.start();
+    started.push(collector);
+    signalCollector = collector;
+    LOG.info("router: following the fleet's load signals (heartbeat {} ms, stale after {} ms)",
+        config.router().signalHeartbeat().toMillis(), config.router().staleAfter().toMillis());
+    return collector;
+  }
+
+  private Server startGrpc(Optional<TokenRegistry> tokens, PolicyPlane policyPlane,
+      SignalPublisher signals) {
     var listen = config.listen().grpc();
     if (tokens.isEmpty()) {
       LOG.warn("security.tokens-file is not set: every gRPC call to {} is allowed", listen);
@@ -257,6 +314,7 @@ public final class MeshAgent implements AutoCloseable {
         NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
             .addService(meshService)
             .addService(policyPlane.service())
+            .addService(new SignalGrpcService(signals, config.router().signalHeartbeat()))
             // Interceptors run in reverse order of addition: the span covers refused calls too.
             .intercept(new ResponseWarnings())
             .intercept(new BearerAuthInterceptor(tokens))
@@ -272,6 +330,7 @@ public final class MeshAgent implements AutoCloseable {
         () -> {
           health.enterTerminalState();
           meshService.completeWatches();
+          signals.close();
           server.shutdown();
           if (!server.awaitTermination(1, TimeUnit.SECONDS)) {
             server.shutdownNow();

@@ -2,7 +2,7 @@ package dev.meshd.bench;
 
 import java.util.Arrays;
 
-/** {@code bin/mesh-bench gossip|footprint|policy|router [args]}: runs one benchmark and prints its figures. */
+/** {@code bin/mesh-bench gossip|footprint|policy|router|signals [args]}: runs one benchmark and prints its figures. */
 public final class MeshBench {
 
   private MeshBench() {}
@@ -21,6 +21,7 @@ public final class MeshBench {
       case "footprint" -> AgentFootprintBench.main(rest);
       case "policy" -> PolicyStoreBench.main(rest);
       case "ingress" -> IngressLatencyBench.main(rest);
+      case "signals" -> SignalAgeBench.main(rest);
       // JMH's own command line: e.g. -p targets=1000 -p strategy=hybrid, -f 1, -rf json.
       case "router" -> org.openjdk.jmh.Main.main(withBenchmark("RouterDecisionBench", rest));
       default -> {
@@ -31,6 +32,8 @@ public final class MeshBench {
         System.err.println("       mesh-bench router [JMH options, e.g. -p targets=1000]");
         System.err.println("       mesh-bench ingress [--rate 200] [--seconds 20] [--warmup 5]"
             + " [--targets 8] [--chunks 16]");
+        System.err.println("       mesh-bench signals [agents] [seconds] [change-ms] "
+            + "[scrape-ms]");
         System.exit(2);
       }
     }

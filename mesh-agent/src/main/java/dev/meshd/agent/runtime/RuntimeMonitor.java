@@ -1,6 +1,7 @@
 package dev.meshd.agent.runtime;
 
 import dev.meshd.agent.inventory.RecordUpdater;
+import dev.meshd.agent.signal.SignalSource;
 import dev.meshd.core.capability.RuntimeInfo;
 import dev.meshd.core.config.RuntimeConfig;
 import dev.meshd.core.signal.RuntimeSignal;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Each runtime is scraped by one task at a time (fixed delay), on virtual threads, so a slow
  * runtime delays only itself. Thread-safe; {@link #close()} stops the scrapes.
  */
-public final class RuntimeMonitor implements AutoCloseable {
+public final class RuntimeMonitor implements SignalSource, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RuntimeMonitor.class);
 
@@ -67,11 +68,13 @@ public final class RuntimeMonitor implements AutoCloseable {
   }
 
   /** Called with the latest signal of every runtime after each scrape. */
+  @Override
   public void onSignals(Consumer<List<RuntimeSignal>> listener) {
     listeners.add(listener);
   }
 
   /** The latest signal of each runtime scraped at least once. */
+  @Override
   public List<RuntimeSignal> signals() {
     List<RuntimeSignal> out = new ArrayList<>(scrapers.size());
     for (int i = 0; i < scrapers.size(); i++) {

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
   private static final List<String> TOP_KEYS = List.of("node", "listen", "gossip", "raft", "gpus",
-      "runtimes", "fabric", "telemetry", "security", "logging");
+      "runtimes", "fabric", "telemetry", "security", "logging", "router");
 
   private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h)");
 
@@ -100,7 +100,8 @@ public final class ConfigLoader {
         FabricSection.read(top.get("fabric").mapping(FabricSection.KEYS)),
         TelemetrySection.read(top.get("telemetry").mapping(TelemetrySection.KEYS)),
         SecuritySection.read(top.get("security").mapping(SecuritySection.KEYS), dir),
-        LoggingSection.read(top.get("logging").mapping(LoggingSection.KEYS)));
+        LoggingSection.read(top.get("logging").mapping(LoggingSection.KEYS)),
+        RouterSection.read(top.get("router").mapping(RouterSection.KEYS)));
   }
 
   private static Optional<String> readText(Path file, ConfigProblems problems) {

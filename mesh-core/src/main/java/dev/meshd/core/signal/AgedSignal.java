@@ -20,4 +20,12 @@ public record AgedSignal(RuntimeSignal signal, Duration age) {
       throw new IllegalArgumentException("age: " + age + " (expected: >= 0)");
     }
   }
+
+  /**
+   * True when the signal is older than {@code staleAfter} ({@code router.stale-after}): too old
+   * to route on; its sender or its runtime has gone quiet.
+   */
+  public boolean isStale(Duration staleAfter) {
+    return age.compareTo(staleAfter) > 0;
+  }
 }

@@ -315,6 +315,32 @@ class ConfigLoaderErrorsTest {
   }
 
   @Test
+  void staleAfterMustExceedTheSignalHeartbeatAndTheKeySetIsNamed() {
+    ConfigException stale = files.failure("""
+        node: {id: n1, roles: [router]}
+        router:
+          stale-after: 1s
+        """);
+    assertError(stale, 3, "router.stale-after",
+        "1s (expected: more than router.signal-heartbeat 1s)");
+
+    ConfigException heartbeat = files.failure("""
+        node: {id: n1}
+        router:
+          signal-heartbeat: 5s
+        """);
+    assertError(heartbeat, 3, "router.signal-heartbeat",
+        "5s (expected: less than router.stale-after 2s)");
+
+    ConfigException zero = files.failure("""
+        node: {id: n1}
+        router: {signal-heartbeat: 0s, stale-after: soon}
+        """);
+    assertError(zero, 2, "router.signal-heartbeat", "\"0s\" (expected: a duration > 0)");
+    assertError(zero, 2, "router.stale-after", "\"soon\" (expected: a duration");
+  }
+
+  @Test
   void gossipCountsHaveLowerBounds() {
     ConfigException e = files.failure("""
         node: {id: n1}

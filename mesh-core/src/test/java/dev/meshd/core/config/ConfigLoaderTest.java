@@ -79,6 +79,9 @@ class ConfigLoaderTest {
         logging:
           level: debug
           format: json
+        router:
+          signal-heartbeat: 500ms
+          stale-after: 1500ms
         """);
 
     Path root = dir.toAbsolutePath().normalize();
@@ -121,6 +124,8 @@ class ConfigLoaderTest {
         Optional.of(root.resolve("tokens.yaml")),
         Optional.of(Path.of("/etc/meshd/cluster.key"))));
     assertThat(config.logging()).isEqualTo(new LoggingConfig("debug", "json"));
+    assertThat(config.router()).isEqualTo(
+        new RouterConfig(Duration.ofMillis(500), Duration.ofMillis(1500)));
   }
 
   @Test
@@ -146,6 +151,8 @@ class ConfigLoaderTest {
     assertThat(config.security())
         .isEqualTo(new SecurityConfig(Optional.empty(), Optional.empty(), Optional.empty()));
     assertThat(config.logging()).isEqualTo(new LoggingConfig("info", "text"));
+    assertThat(config.router()).isEqualTo(new RouterConfig(Duration.ofSeconds(1),
+        Duration.ofSeconds(2)));
   }
 
   @Test

@@ -1,0 +1,41 @@
+package dev.meshd.agent.signal;
+
+import dev.meshd.core.signal.AgedSignal;
+import dev.meshd.core.signal.RuntimeSignal;
+import dev.meshd.core.signal.SignalView;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * This agent's own signals as a {@link SignalView}: its runtimes, aged by the same clock that
+ * stamped their observations; no other node's. What an agent without role {@code router} offers,
+ * and what a router uses for itself (it never dials its own agent). Thread-safe.
+ */
+public final class LocalSignalView implements SignalView {
+
+  private final String selfId;
+  private final SignalSource source;
+  private final Clock clock;
+
+  public LocalSignalView(String selfId, SignalSource source, Clock clock) {
+    this.selfId = selfId;
+    this.source = source;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<AgedSignal> signals(String nodeId) {
+    if (!selfId.equals(nodeId)) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    return source.signals().stream().map(s -> aged(s, now)).toList();
+  }
+
+  private static AgedSignal aged(RuntimeSignal signal, Instant now) {
+    Duration age = Duration.between(signal.observedAt(), now);
+    return new AgedSignal(signal, age.isNegative() ? Duration.ZERO : age);
+  }
+}
