@@ -10,7 +10,14 @@ import dev.meshd.agent.forward.AgentChannels;
 import dev.meshd.agent.inventory.GpuRefresher;
 import dev.meshd.agent.inventory.Inventory;
 import dev.meshd.agent.runtime.RuntimeMonitor;
+import dev.meshd.agent.router.RouterPlane;
+import dev.meshd.agent.router.RoutingTableFeed;
 import dev.meshd.agent.store.StoreView;
+import dev.meshd.core.config.HostPort;
+import dev.meshd.core.config.RouterConfig;
+import dev.meshd.router.StalePolicy;
+import dev.meshd.router.ingress.IngressSettings;
+import dev.meshd.router.route.RouterSettings;
 import dev.meshd.agent.metrics.GpuMetrics;
 import dev.meshd.agent.metrics.MetricsHttpServer;
 import dev.meshd.agent.signal.LocalSignalView;
@@ -83,6 +90,7 @@ public final class MeshAgent implements AutoCloseable {
   private Tracing tracing;
   private PolicyPlane policyPlane;
   private StoreView storeView;
+  private RouterPlane routerPlane;
   private RuntimeMonitor runtimeMonitor;
   private SignalView signalView;
   private SignalCollector signalCollector;
@@ -126,8 +134,11 @@ public final class MeshAgent implements AutoCloseable {
       started.push(signalTimer);
       SignalPublisher publisher = new SignalPublisher(config.node().id(), runtimeMonitor,
           signalTimer, clock, SignalPublisher.DEFAULT_MIN_INTERVAL, registry);
+      routerPlane = newRouterPlane();
       grpcServer = startGrpc(tokens, policyPlane, publisher);
       signalView = startSignalView(clusterKey, signalTimer);
+      routerPlane.startIngress();
+      started.push(routerPlane);
       ready.set(true);
       LOG.info("agent {} ready: grpc {}, gossip {}, metrics {}", config.node().id(),
           config.listen().grpc(), gossip.address(), config.listen().metrics());
@@ -156,6 +167,11 @@ public final class MeshAgent implements AutoCloseable {
   /** This control node's policy store (backed by its Raft voter); empty on other nodes. */
   public Optional<PolicyStore> policyStore() {
     return policyPlane == null ? Optional.empty() : policyPlane.localStore();
+  }
+
+  /** Routing on this agent: the router and its ingress (on role router), RouterService. */
+  public RouterPlane routerPlane() {
+    return routerPlane;
   }
 
   /** This agent's watched copy of the policy store (policies, placements, drains). */
@@ -299,6 +315,26 @@ public final class MeshAgent implements AutoCloseable {
     return collector;
   }
 
+  private RouterPlane newRouterPlane() {
+    RoutingTableFeed table = new RoutingTableFeed(storeView);
+    started.push(table);
+    RouterConfig router = config.router();
+    // The signal view starts after the gRPC server (it dials peers' signal streams); until then
+    // the router sees no signals, and every target counts as stale.
+    SignalView signals = node -> {
+      SignalView view = signalView;
+      return view == null ? java.util.List.of() : view.signals(node);
+    };
+    HostPort listen = config.listen().router();
+    return new RouterPlane(config, gossip, gossip::self, signals, table,
+        new RouterSettings(router.staleAfter(),
+            router.dropStale() ? StalePolicy.DROP : StalePolicy.PENALIZE),
+        new IngressSettings(new InetSocketAddress(listen.host(), listen.port()),
+            router.maxAttempts(), IngressSettings.DEFAULT_CONNECT_TIMEOUT, router.drainTimeout(),
+            IngressSettings.DEFAULT_MAX_REQUEST_BYTES),
+        registry, tracing.tracer());
+  }
+
   private Server startGrpc(Optional<TokenRegistry> tokens, PolicyPlane policyPlane,
       SignalPublisher signals) {
     var listen = config.listen().grpc();
@@ -315,6 +351,7 @@ public final class MeshAgent implements AutoCloseable {
             .addService(meshService)
             .addService(policyPlane.service())
             .addService(new SignalGrpcService(signals, config.router().signalHeartbeat()))
+            .addService(routerPlane.service())
             // Interceptors run in reverse order of addition: the span covers refused calls too.
             .intercept(new ResponseWarnings())
             .intercept(new BearerAuthInterceptor(tokens))

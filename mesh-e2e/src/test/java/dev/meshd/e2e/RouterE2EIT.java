@@ -152,6 +152,31 @@ class RouterE2EIT {
   }
 
   @Test
+  @Order(50)
+  void aDrainedNodeGetsNoNewRequestsUntilUncordoned() throws Exception {
+    var drain = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7080), "drain", "node1",
+        "--reason", "kernel upgrade");
+    assertThat(drain.exitCode()).as(drain.stderr()).isZero();
+
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> assertThat(rejections()).containsEntry("node1", "node draining"));
+    var nodes = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7070), "list-nodes");
+    assertThat(nodes.stdout()).contains("ALIVE,draining");
+    for (int i = 0; i < 4; i++) {
+      HttpResponse<String> response = HTTP.send(chat(false, 2),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.headers().firstValue("x-meshd-target")).hasValue("node2");
+    }
+
+    var uncordon = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7090), "uncordon",
+        "node1");
+    assertThat(uncordon.exitCode()).as(uncordon.stderr()).isZero();
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> assertThat(rankedNodes()).contains("node1"));
+  }
+
+  @Test
   @Order(90)
   void sigtermLetsAnOpenStreamFinish() throws Exception {
     HttpResponse<InputStream> response = HTTP.send(chat(true, 40),

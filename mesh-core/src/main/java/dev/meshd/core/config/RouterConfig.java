@@ -13,8 +13,34 @@ import java.util.Objects;
  *     reported plus the time since receipt) is stale and not trusted for routing; default {@link
  *     #DEFAULT_STALE_AFTER}. Always more than {@code signalHeartbeat}, or an idle runtime's signal
  *     would go stale between two heartbeats.
+ * @param dropStale true: a target whose signals are stale is not eligible ({@code stale-signals:
+ *     drop}); false (default, {@code penalize}): it stays eligible with a lower score, so a
+ *     router that loses its signal path still routes
+ * @param maxAttempts targets the ingress tries per request (retries before the first byte and
+ *     hedges included); default {@link #DEFAULT_MAX_ATTEMPTS}
+ * @param drainTimeout on SIGTERM, how long open requests and streams may take to finish; default
+ *     {@link #DEFAULT_DRAIN_TIMEOUT}
  */
-public record RouterConfig(Duration signalHeartbeat, Duration staleAfter) {
+public record RouterConfig(
+    Duration signalHeartbeat,
+    Duration staleAfter,
+    boolean dropStale,
+    int maxAttempts,
+    Duration drainTimeout) {
+
+  /**
+   * 3: the first choice and two alternates, enough to get past one dead runtime and one
+   * overloaded one without multiplying load on a fleet in trouble.
+   */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  /** 30 s: a typical chat completion finishes; SIGTERM never waits longer for open streams. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The old two-value form: stale targets penalized, default attempts and drain timeout. */
+  public RouterConfig(Duration signalHeartbeat, Duration staleAfter) {
+    this(signalHeartbeat, staleAfter, false, DEFAULT_MAX_ATTEMPTS, DEFAULT_DRAIN_TIMEOUT);
+  }
 
   /**
    * 1 s: an idle fleet costs each router one small message per agent per second, and a router
@@ -34,6 +60,13 @@ public record RouterConfig(Duration signalHeartbeat, Duration staleAfter) {
     if (signalHeartbeat.isNegative() || signalHeartbeat.isZero()) {
       throw new IllegalArgumentException(
           "signalHeartbeat: " + signalHeartbeat + " (expected: > 0)");
+    }
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
+    if (maxAttempts < 1 || maxAttempts > 10) {
+      throw new IllegalArgumentException("maxAttempts: " + maxAttempts + " (expected: 1-10)");
+    }
+    if (drainTimeout.isNegative()) {
+      throw new IllegalArgumentException("drainTimeout: " + drainTimeout + " (expected: >= 0)");
     }
     if (staleAfter.compareTo(signalHeartbeat) <= 0) {
       throw new IllegalArgumentException("staleAfter: " + staleAfter

@@ -6,7 +6,11 @@ import java.util.List;
 /** Reads {@code router:} into a {@link RouterConfig}. Stateless. */
 final class RouterSection {
 
-  static final List<String> KEYS = List.of("signal-heartbeat", "stale-after");
+  static final List<String> KEYS = List.of("signal-heartbeat", "stale-after", "stale-signals",
+      "max-attempts", "drain-timeout");
+
+  private static final java.util.Map<String, Boolean> STALE_SIGNALS =
+      java.util.Map.of("penalize", false, "drop", true);
 
   private RouterSection() {}
 
@@ -30,6 +34,15 @@ final class RouterSection {
       }
       return RouterConfig.defaults();
     }
-    return new RouterConfig(heartbeat, staleAfter);
+    boolean dropStale = router.get("stale-signals").oneOf(STALE_SIGNALS).orElse(false);
+    ConfigValue attemptsValue = router.get("max-attempts");
+    int maxAttempts = attemptsValue.integer(1).orElse(RouterConfig.DEFAULT_MAX_ATTEMPTS);
+    if (maxAttempts > 10) {
+      attemptsValue.error(maxAttempts + " (expected: 1-10)");
+      maxAttempts = RouterConfig.DEFAULT_MAX_ATTEMPTS;
+    }
+    Duration drainTimeout =
+        router.get("drain-timeout").duration().orElse(RouterConfig.DEFAULT_DRAIN_TIMEOUT);
+    return new RouterConfig(heartbeat, staleAfter, dropStale, maxAttempts, drainTimeout);
   }
 }

@@ -341,6 +341,20 @@ class ConfigLoaderErrorsTest {
   }
 
   @Test
+  void ingressKeysNameTheirProblem() {
+    ConfigException e = files.failure("""
+        node: {id: n1, roles: [router]}
+        router:
+          stale-signals: ignore
+          max-attempts: 11
+          drain-timeout: forever
+        """);
+    assertError(e, 3, "router.stale-signals", "\"ignore\"");
+    assertError(e, 4, "router.max-attempts", "11 (expected: 1-10)");
+    assertError(e, 5, "router.drain-timeout", "\"forever\" (expected: a duration");
+  }
+
+  @Test
   void gossipCountsHaveLowerBounds() {
     ConfigException e = files.failure("""
         node: {id: n1}

@@ -82,6 +82,9 @@ class ConfigLoaderTest {
         router:
           signal-heartbeat: 500ms
           stale-after: 1500ms
+          stale-signals: drop
+          max-attempts: 2
+          drain-timeout: 45s
         """);
 
     Path root = dir.toAbsolutePath().normalize();
@@ -125,7 +128,8 @@ class ConfigLoaderTest {
         Optional.of(Path.of("/etc/meshd/cluster.key"))));
     assertThat(config.logging()).isEqualTo(new LoggingConfig("debug", "json"));
     assertThat(config.router()).isEqualTo(
-        new RouterConfig(Duration.ofMillis(500), Duration.ofMillis(1500)));
+        new RouterConfig(Duration.ofMillis(500), Duration.ofMillis(1500), true, 2,
+            Duration.ofSeconds(45)));
   }
 
   @Test

@@ -23,14 +23,19 @@ public record IngressSettings(
 
   /**
    * Three attempts: the choice and two alternates, enough to get past one dead runtime and one
-   * overloaded one without multiplying load on a fleet in trouble. Connect within 2 s on a LAN
-   * or it is down. Streams may take 30 s to finish on stop (a typical chat completion).
-   * Requests up to 16 MiB (long contexts with images stay well below).
+   * overloaded one without multiplying load on a fleet in trouble. Streams may take 30 s to
+   * finish on stop (a typical chat completion).
    */
   public static IngressSettings defaults(InetSocketAddress listen) {
-    return new IngressSettings(listen, 3, Duration.ofSeconds(2), Duration.ofSeconds(30),
-        16 << 20);
+    return new IngressSettings(listen, 3, DEFAULT_CONNECT_TIMEOUT, Duration.ofSeconds(30),
+        DEFAULT_MAX_REQUEST_BYTES);
   }
+
+  /** Connect within 2 s on a LAN, or the runtime is down. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+  /** 16 MiB: long contexts with images stay well below. */
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 16 << 20;
 
   public IngressSettings {
     Objects.requireNonNull(listen, "listen");
