@@ -61,6 +61,11 @@ final class Selection {
   static final int PACKED_CHARS = 4;
 
   private static int commonPrefix(Candidate a, Candidate b, int limit) {
+    String na = a.nodeId();
+    String nb = b.nodeId();
+    if (limit <= na.length() && limit <= nb.length() && na.regionMatches(0, nb, 0, limit)) {
+      return limit; // the usual case once the prefix is within the node ids: one intrinsic
+    }
     int end = Math.min(limit, Ranking.keyLength(b));
     int i = 0;
     while (i < end && Ranking.keyChar(a, i) == Ranking.keyChar(b, i)) {

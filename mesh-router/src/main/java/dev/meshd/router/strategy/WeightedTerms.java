@@ -201,19 +201,28 @@ final class WeightedTerms {
   }
 
   static double locality(RouteRequest.Origin origin, Candidate c) {
-    if (origin.nodeId().equals(c.nodeId())) {
+    if (same(origin.nodeId(), c.nodeId())) {
       return 1.0;
     }
-    if (!origin.hostId().isEmpty() && origin.hostId().equals(c.hostId())) {
+    if (!origin.hostId().isEmpty() && same(origin.hostId(), c.hostId())) {
       return 0.9;
     }
-    if (!origin.zone().isEmpty() && origin.zone().equals(c.zone())) {
+    if (!origin.zone().isEmpty() && same(origin.zone(), c.zone())) {
       return 0.6;
     }
-    if (!origin.region().isEmpty() && origin.region().equals(c.region())) {
+    if (!origin.region().isEmpty() && same(origin.region(), c.region())) {
       return 0.3;
     }
     return 0.0;
+  }
+
+  /**
+   * {@code equals}, deciding most unequal pairs on the hash each string caches: zones and
+   * regions are short and of equal length, so {@code equals} alone would read both strings'
+   * bytes for nearly every candidate of every decision.
+   */
+  private static boolean same(String a, String b) {
+    return a.hashCode() == b.hashCode() && a.equals(b);
   }
 
   /** 0 at 100 MB/s or less, 1 at NVLink's 900 GB/s, logarithmic between. */
