@@ -1,29 +1,39 @@
 package dev.meshd.router;
 
 import dev.meshd.core.policy.Admission;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The hard filters applied before any scoring: a target that fails one is never chosen, whatever
  * its score. In order: node not ALIVE, node draining, runtime unhealthy, signals stale (when the
  * policy is {@link StalePolicy#DROP}), queue deeper than the policy's admission limit. Stateless.
+ *
+ * <p>A routing decision reads only the eligible list, so {@link #apply} builds no text: it notes
+ * which filter each rejected target failed, and a rejection's one-line reason is written when an
+ * explanation first reads it.
  */
 public final class TargetFilters {
 
   private TargetFilters() {}
 
-  /** The eligible candidates and, for the others, the first filter each failed. */
+  /**
+   * The eligible candidates and, for the others, the first filter each failed. Immutable; the
+   * lists {@link #apply} passes are not copied again.
+   */
   public record Result(List<Candidate> eligible, List<Rejection> rejected) {
     public Result {
-      eligible = List.copyOf(eligible);
-      rejected = List.copyOf(rejected);
+      eligible = eligible instanceof FrozenList<Candidate> ? eligible : List.copyOf(eligible);
+      rejected = rejected instanceof Rejections ? rejected : List.copyOf(rejected);
     }
 
     /** True when candidates existed and admission alone turned every one of them away. */
     public boolean rejectedByAdmissionOnly() {
-      return eligible.isEmpty() && !rejected.isEmpty()
-          && rejected.stream().allMatch(r -> r.reason().startsWith(ADMISSION));
+      if (!eligible.isEmpty() || rejected.isEmpty()) {
+        return false;
+      }
+      return rejected instanceof Rejections lazy ? lazy.allFailed(Filter.ADMISSION)
+          : rejected.stream().allMatch(r -> r.reason().startsWith(ADMISSION));
     }
   }
 
@@ -31,38 +41,69 @@ public final class TargetFilters {
 
   public static Result apply(List<Candidate> candidates, ScoringContext context,
       Admission admission) {
-    List<Candidate> eligible = new ArrayList<>();
-    List<Rejection> rejected = new ArrayList<>();
+    int n = candidates.size();
+    Candidate[] eligible = new Candidate[n];
+    int eligibleCount = 0;
+    Candidate[] rejected = null;
+    Filter[] failed = null;
+    int rejectedCount = 0;
+    int max = admission.maxQueueDepthPerTarget();
+    boolean dropStale = context.stalePolicy() == StalePolicy.DROP;
     for (Candidate c : candidates) {
-      String reason = reason(c, context, admission);
-      if (reason == null) {
-        eligible.add(c);
+      Filter f = firstFailed(c, context, dropStale, max);
+      if (f == null) {
+        eligible[eligibleCount++] = c;
       } else {
-        rejected.add(new Rejection(c, reason));
+        if (rejected == null) {
+          rejected = new Candidate[Math.min(16, n)];
+          failed = new Filter[rejected.length];
+        } else if (rejectedCount == rejected.length) {
+          rejected = Arrays.copyOf(rejected, Math.min(n, 2 * rejectedCount));
+          failed = Arrays.copyOf(failed, rejected.length);
+        }
+        rejected[rejectedCount] = c;
+        failed[rejectedCount++] = f;
       }
     }
-    return new Result(eligible, rejected);
+    return new Result(new FrozenList<>(eligible, eligibleCount),
+        new Rejections(rejected, failed, rejectedCount, context.staleBound(), max));
   }
 
-  private static String reason(Candidate c, ScoringContext context, Admission admission) {
+  private static Filter firstFailed(Candidate c, ScoringContext context, boolean dropStale,
+      int maxQueue) {
     if (!c.alive()) {
-      return "node not ALIVE";
+      return Filter.NOT_ALIVE;
     }
     if (c.draining()) {
-      return "node draining";
+      return Filter.DRAINING;
     }
     if (!c.runtimeHealthy()) {
-      return "runtime unhealthy: " + c.unhealthyReason();
+      return Filter.UNHEALTHY;
     }
-    if (context.stalePolicy() == StalePolicy.DROP && context.isStale(c)) {
-      return "signals stale: " + c.signalAge().toMillis() + " ms old (bound "
-          + context.staleBound().toMillis() + " ms)";
+    if (dropStale && context.isStale(c)) {
+      return Filter.STALE;
     }
-    int max = admission.maxQueueDepthPerTarget();
-    if (max > 0 && c.effectiveQueue() > max) {
-      return ADMISSION + " queue " + format(c.effectiveQueue()) + " > max " + max;
+    if (maxQueue > 0 && c.effectiveQueue() > maxQueue) {
+      return Filter.ADMISSION;
     }
     return null;
+  }
+
+  /** The hard filters, in the order they are tried. */
+  enum Filter {
+    NOT_ALIVE, DRAINING, UNHEALTHY, STALE, ADMISSION;
+
+    String reason(Candidate c, long staleBoundMs, int maxQueue) {
+      return switch (this) {
+        case NOT_ALIVE -> "node not ALIVE";
+        case DRAINING -> "node draining";
+        case UNHEALTHY -> "runtime unhealthy: " + c.unhealthyReason();
+        case STALE -> "signals stale: " + c.signalAge().toMillis() + " ms old (bound "
+            + staleBoundMs + " ms)";
+        case ADMISSION -> TargetFilters.ADMISSION + " queue " + format(c.effectiveQueue())
+            + " > max " + maxQueue;
+      };
+    }
   }
 
   private static String format(double v) {

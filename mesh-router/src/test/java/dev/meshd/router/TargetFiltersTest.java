@@ -6,9 +6,11 @@ import static dev.meshd.router.Candidates.routedSince;
 import static dev.meshd.router.Candidates.state;
 import static dev.meshd.router.Candidates.withQueue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meshd.core.policy.Admission;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,5 +63,29 @@ class TargetFiltersTest {
     assertThat(result.rejectedByAdmissionOnly()).isTrue();
     assertThat(TargetFilters.apply(List.of(), drop, new Admission(8, 0))
         .rejectedByAdmissionOnly()).isFalse();
+  }
+
+  @Test
+  void resultsAreImmutableValuesWhoseReasonsAreWrittenOnRead() {
+    Candidate ok = idle("ok");
+    Candidate draining = state(idle("draining"), true, true, "");
+    Candidate deep = withQueue("deep", 40.5);
+    TargetFilters.Result result = TargetFilters.apply(List.of(deep, ok, draining), drop,
+        new Admission(32, 0));
+
+    assertThat(result).isEqualTo(new TargetFilters.Result(List.of(ok), List.of(
+        new Rejection(deep, "admission: queue 40.5 > max 32"),
+        new Rejection(draining, "node draining"))));
+    assertThat(result.rejected().getFirst()).isSameAs(result.rejected().getFirst());
+    assertThatThrownBy(() -> result.eligible().add(ok))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> result.rejected().removeFirst())
+        .isInstanceOf(UnsupportedOperationException.class);
+
+    // Lists passed to the public constructor are still copied.
+    List<Candidate> mine = new ArrayList<>(List.of(ok));
+    TargetFilters.Result built = new TargetFilters.Result(mine, List.of());
+    mine.clear();
+    assertThat(built.eligible()).containsExactly(ok);
   }
 }

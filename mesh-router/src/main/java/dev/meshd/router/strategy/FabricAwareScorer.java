@@ -2,10 +2,8 @@ package dev.meshd.router.strategy;
 
 import dev.meshd.core.policy.StrategyNames;
 import dev.meshd.router.Candidate;
-import dev.meshd.router.ScoreTerm;
 import dev.meshd.router.ScoredTarget;
 import dev.meshd.router.ScoringContext;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,12 +20,12 @@ public final class FabricAwareScorer implements TargetScorer {
 
   @Override
   public List<ScoredTarget> rank(ScoringContext context, List<Candidate> eligible) {
-    return Ranking.sorted(eligible.stream().map(c -> score(context, c, c.queueDepth())).toList());
+    return Ranking.sorted(WeightedTerms.loadAndPlacement(context, false).scoredAll(eligible));
   }
 
-  static ScoredTarget score(ScoringContext context, Candidate c, double queue) {
-    List<ScoreTerm> terms = new ArrayList<>(WeightedTerms.load(context, c, queue));
-    terms.addAll(WeightedTerms.placement(context, c));
-    return WeightedTerms.total(c, terms);
+  @Override
+  public List<ScoredTarget> best(ScoringContext context, List<Candidate> eligible, int k) {
+    TargetScorer.checkK(k);
+    return WeightedTerms.loadAndPlacement(context, false).best(eligible, k);
   }
 }

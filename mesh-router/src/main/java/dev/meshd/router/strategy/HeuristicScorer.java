@@ -19,8 +19,12 @@ public final class HeuristicScorer implements TargetScorer {
 
   @Override
   public List<ScoredTarget> rank(ScoringContext context, List<Candidate> eligible) {
-    return Ranking.sorted(eligible.stream()
-        .map(c -> WeightedTerms.total(c, WeightedTerms.load(context, c, c.queueDepth())))
-        .toList());
+    return Ranking.sorted(WeightedTerms.load(context).scoredAll(eligible));
+  }
+
+  @Override
+  public List<ScoredTarget> best(ScoringContext context, List<Candidate> eligible, int k) {
+    TargetScorer.checkK(k);
+    return WeightedTerms.load(context).best(eligible, k);
   }
 }

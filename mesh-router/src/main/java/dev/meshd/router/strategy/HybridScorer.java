@@ -42,8 +42,8 @@ public final class HybridScorer implements TargetScorer {
 
   @Override
   public List<ScoredTarget> rank(ScoringContext context, List<Candidate> eligible) {
-    List<ScoredTarget> ranked = new ArrayList<>(Ranking.sorted(eligible.stream()
-        .map(c -> FabricAwareScorer.score(context, c, c.effectiveQueue())).toList()));
+    List<ScoredTarget> ranked = new ArrayList<>(Ranking.sorted(
+        WeightedTerms.loadAndPlacement(context, true).scoredAll(eligible)));
     double best = ranked.getFirst().score();
     int ties = 1;
     while (ties < ranked.size() && best - ranked.get(ties).score() <= TIE) {
@@ -55,5 +55,58 @@ public final class HybridScorer implements TargetScorer {
       ranked.addFirst(chosen);
     }
     return ranked;
+  }
+
+  /**
+   * {@link #rank}'s first k without sorting: the near-equal best targets are exactly the first
+   * {@code ties} of the sorted order, so counting them needs only the best score, and the random
+   * pick (the same single draw as {@code rank}) is found by rank among them when it falls beyond
+   * the best k.
+   */
+  @Override
+  public List<ScoredTarget> best(ScoringContext context, List<Candidate> eligible, int k) {
+    TargetScorer.checkK(k);
+    int n = eligible.size();
+    if (k >= n) {
+      return rank(context, eligible);
+    }
+    WeightedTerms terms = WeightedTerms.loadAndPlacement(context, true);
+    double[] scores = terms.scores(eligible);
+    Selection.IndexOrder order = Selection.bestFirst(scores, eligible);
+    int[] top = Selection.top(n, k, -1, -1, order);
+    double best = scores[top[0]];
+    int ties = 1;
+    for (int i = 0; i < n; i++) {
+      if (i != top[0] && best - scores[i] <= TIE) {
+        ties++;
+      }
+    }
+    if (ties == 1) {
+      return terms.scored(eligible, top);
+    }
+    int pick = random.nextInt(ties);
+    int[] chosenFirst = new int[k];
+    if (pick < k) {
+      chosenFirst[0] = top[pick];
+      System.arraycopy(top, 0, chosenFirst, 1, pick);
+      System.arraycopy(top, pick + 1, chosenFirst, pick + 1, k - pick - 1);
+    } else {
+      chosenFirst[0] = nthTie(scores, best, ties, pick, order);
+      System.arraycopy(top, 0, chosenFirst, 1, k - 1);
+    }
+    return terms.scored(eligible, chosenFirst);
+  }
+
+  /** The target at position {@code rank} of the sorted order, which lies among the ties. */
+  private static int nthTie(double[] scores, double best, int ties, int rank,
+      Selection.IndexOrder order) {
+    int[] tied = new int[ties];
+    int t = 0;
+    for (int i = 0; i < scores.length && t < ties; i++) {
+      if (best - scores[i] <= TIE) {
+        tied[t++] = i;
+      }
+    }
+    return Selection.select(tied, 0, ties, rank, order);
   }
 }

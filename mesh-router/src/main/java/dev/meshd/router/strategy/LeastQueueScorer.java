@@ -24,12 +24,38 @@ public final class LeastQueueScorer implements TargetScorer {
     return Ranking.sorted(eligible.stream().map(LeastQueueScorer::score).toList());
   }
 
+  @Override
+  public List<ScoredTarget> best(ScoringContext context, List<Candidate> eligible, int k) {
+    TargetScorer.checkK(k);
+    double[] scores = scores(eligible);
+    int[] top = Selection.top(eligible.size(), Math.min(k, eligible.size()), -1, -1,
+        Selection.bestFirst(scores, eligible));
+    ScoredTarget[] best = new ScoredTarget[top.length];
+    for (int i = 0; i < top.length; i++) {
+      best[i] = score(eligible.get(top[i]));
+    }
+    return List.of(best);
+  }
+
+  static double[] scores(List<Candidate> eligible) {
+    double[] scores = new double[eligible.size()];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = value(eligible.get(i));
+    }
+    return scores;
+  }
+
   static ScoredTarget score(Candidate c) {
     double queue = Ranking.queueTerm(c.queueDepth());
-    // Running requests only break ties: at most a thousandth of one queue step.
     double running = Ranking.queueTerm(c.runningRequests());
     return new ScoredTarget(c, queue + running * 1e-3,
         List.of(new ScoreTerm("queue_depth", queue, 1.0),
             new ScoreTerm("running_requests", running, 1e-3)));
+  }
+
+  /** The score of {@link #score}, without its terms. */
+  static double value(Candidate c) {
+    // Running requests only break ties: at most a thousandth of one queue step.
+    return Ranking.queueTerm(c.queueDepth()) + Ranking.queueTerm(c.runningRequests()) * 1e-3;
   }
 }

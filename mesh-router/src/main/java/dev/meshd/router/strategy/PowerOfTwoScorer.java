@@ -57,6 +57,44 @@ public final class PowerOfTwoScorer implements TargetScorer {
     return ranked;
   }
 
+  /**
+   * {@link #rank}'s first k: the same two draws, then the best k-2 of the rest by selection
+   * instead of a sort.
+   */
+  @Override
+  public List<ScoredTarget> best(ScoringContext context, List<Candidate> eligible, int k) {
+    TargetScorer.checkK(k);
+    int n = eligible.size();
+    if (n == 1 || k >= n) {
+      return rank(context, eligible);
+    }
+    int a = random.nextInt(n);
+    int b = random.nextInt(n - 1);
+    if (b >= a) {
+      b++;
+    }
+    ScoredTarget first = LeastQueueScorer.score(eligible.get(a));
+    ScoredTarget second = LeastQueueScorer.score(eligible.get(b));
+    if (second.score() > first.score()) {
+      ScoredTarget swap = first;
+      first = second;
+      second = swap;
+    }
+    ScoredTarget[] best = new ScoredTarget[k];
+    best[0] = sampled(first, 2.0);
+    if (k > 1) {
+      best[1] = sampled(second, 1.0);
+    }
+    if (k > 2) {
+      double[] scores = LeastQueueScorer.scores(eligible);
+      int[] rest = Selection.top(n, k - 2, a, b, Selection.bestFirst(scores, eligible));
+      for (int i = 0; i < rest.length; i++) {
+        best[i + 2] = LeastQueueScorer.score(eligible.get(rest[i]));
+      }
+    }
+    return List.of(best);
+  }
+
   /** Sampled targets score above every unsampled one (whose least-queue score is at most ~1). */
   private static ScoredTarget sampled(ScoredTarget byQueue, double rank) {
     List<ScoreTerm> terms = new ArrayList<>(byQueue.terms());

@@ -7,14 +7,21 @@ import dev.meshd.router.ScoreTerm;
 import dev.meshd.router.ScoredTarget;
 import dev.meshd.router.ScoringContext;
 import dev.meshd.router.StalePolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The weighted terms of the {@code heuristic}, {@code fabric_aware} and {@code hybrid}
- * strategies. Every term is in 0..1 (1 is best); a target's score is the weighted mean of its
- * terms, so weights are relative and a policy may name any subset of them.
+ * strategies, with the weights of one decision resolved once. Every term is in 0..1 (1 is best);
+ * a target's score is the weighted mean of its terms, so weights are relative and a policy may
+ * name any subset of them.
+ *
+ * <p>A score comes two ways that must agree to the last bit, because the fast path selects on one
+ * and explains with the other: {@link #score} sums the contributions in a primitive pass, and
+ * {@link #scored} builds the terms and sums them in {@link #total}. Both add the same products in
+ * the same order (load terms, then locality, then fabric). Immutable.
  */
 final class WeightedTerms {
 
@@ -39,34 +46,140 @@ final class WeightedTerms {
   private static final double SLOW_LINK = 100e6;
   private static final double FAST_LINK = 900e9;
 
-  private WeightedTerms() {}
+  private final double queueDepth;
+  private final double kvHeadroom;
+  private final double vramHeadroom;
+  private final double gpuUtilization;
+  private final boolean penalizeStale;
+  private final double freshness;
+  private final Duration staleBound;
+  private final boolean placement;
+  /** Score the queue this router expects ({@link Candidate#effectiveQueue()}), not the report. */
+  private final boolean effectiveQueue;
+  /** The request's origin when placement terms apply and it is known; null otherwise. */
+  private final RouteRequest.Origin origin;
+  private final double locality;
+  private final double fabric;
+  /** The sum of the weights, added in term order, as {@link #total} adds them. */
+  private final double weightSum;
 
-  /** Load terms, with {@code queue} the queue figure this strategy believes. */
-  static List<ScoreTerm> load(ScoringContext context, Candidate c, double queue) {
-    List<ScoreTerm> terms = new ArrayList<>(7);
-    terms.add(new ScoreTerm("queue_depth", Ranking.queueTerm(queue),
-        context.weight("queue_depth", QUEUE_DEPTH)));
-    terms.add(new ScoreTerm("kv_headroom", 1.0 - c.kvCacheUsage().orElse(UNKNOWN_KV_USAGE),
-        context.weight("kv_headroom", KV_HEADROOM)));
-    terms.add(new ScoreTerm("vram_headroom", clamp(c.vramFreeRatio()),
-        context.weight("vram_headroom", VRAM_HEADROOM)));
-    terms.add(new ScoreTerm("gpu_utilization", 1.0 - clamp(c.gpuUtilization()),
-        context.weight("gpu_utilization", GPU_UTILIZATION)));
-    if (context.stalePolicy() == StalePolicy.PENALIZE) {
-      terms.add(new ScoreTerm("freshness", context.isStale(c) ? 0.0 : 1.0,
-          context.weight("freshness", FRESHNESS)));
+  private WeightedTerms(ScoringContext context, boolean placement, boolean effectiveQueue) {
+    queueDepth = context.weight("queue_depth", QUEUE_DEPTH);
+    kvHeadroom = context.weight("kv_headroom", KV_HEADROOM);
+    vramHeadroom = context.weight("vram_headroom", VRAM_HEADROOM);
+    gpuUtilization = context.weight("gpu_utilization", GPU_UTILIZATION);
+    penalizeStale = context.stalePolicy() == StalePolicy.PENALIZE;
+    freshness = context.weight("freshness", FRESHNESS);
+    staleBound = context.staleBound();
+    this.placement = placement;
+    this.effectiveQueue = effectiveQueue;
+    origin = placement ? context.request().origin().orElse(null) : null;
+    locality = context.weight("locality", LOCALITY);
+    fabric = context.weight("fabric", FABRIC);
+    double sum = 0;
+    sum += queueDepth;
+    sum += kvHeadroom;
+    sum += vramHeadroom;
+    sum += gpuUtilization;
+    if (penalizeStale) {
+      sum += freshness;
     }
-    return terms;
+    if (origin != null) {
+      sum += locality;
+    }
+    if (placement) {
+      sum += fabric;
+    }
+    weightSum = sum;
   }
 
-  /** Locality to the request's origin, and the pipeline's slowest link. */
-  static List<ScoreTerm> placement(ScoringContext context, Candidate c) {
-    List<ScoreTerm> terms = new ArrayList<>(2);
-    context.request().origin().ifPresent(origin -> terms.add(new ScoreTerm("locality",
-        locality(origin, c), context.weight("locality", LOCALITY))));
-    terms.add(new ScoreTerm("fabric", c.slowestLink().map(WeightedTerms::fabric).orElse(1.0),
-        context.weight("fabric", FABRIC)));
-    return terms;
+  /** The load terms on the reported queue ({@code heuristic}). */
+  static WeightedTerms load(ScoringContext context) {
+    return new WeightedTerms(context, false, false);
+  }
+
+  /**
+   * The load terms, locality to the origin and the pipeline's slowest link; on the reported queue
+   * ({@code fabric_aware}) or on the queue this router expects ({@code hybrid}).
+   */
+  static WeightedTerms loadAndPlacement(ScoringContext context, boolean effectiveQueue) {
+    return new WeightedTerms(context, true, effectiveQueue);
+  }
+
+  /** Every target scored with its terms, in the order given. */
+  List<ScoredTarget> scoredAll(List<Candidate> eligible) {
+    List<ScoredTarget> scored = new ArrayList<>(eligible.size());
+    for (Candidate c : eligible) {
+      scored.add(scored(c));
+    }
+    return scored;
+  }
+
+  /** The fast path: scores into an array, selects the best k, builds terms for those only. */
+  List<ScoredTarget> best(List<Candidate> eligible, int k) {
+    double[] scores = scores(eligible);
+    return scored(eligible, Selection.top(eligible.size(), Math.min(k, eligible.size()), -1, -1,
+        Selection.bestFirst(scores, eligible)));
+  }
+
+  /** {@link #score} of every target, by position. */
+  double[] scores(List<Candidate> eligible) {
+    double[] scores = new double[eligible.size()];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = score(eligible.get(i));
+    }
+    return scores;
+  }
+
+  /** The targets at {@code indices}, in that order, with their terms. */
+  List<ScoredTarget> scored(List<Candidate> eligible, int[] indices) {
+    ScoredTarget[] scored = new ScoredTarget[indices.length];
+    for (int i = 0; i < indices.length; i++) {
+      scored[i] = scored(eligible.get(indices[i]));
+    }
+    return List.of(scored);
+  }
+
+  /** The score of {@link #scored}, without building its terms. */
+  double score(Candidate c) {
+    double queue = effectiveQueue ? c.effectiveQueue() : c.queueDepth();
+    double sum = 0;
+    sum += Ranking.queueTerm(queue) * queueDepth;
+    sum += (1.0 - c.kvCacheUsage().orElse(UNKNOWN_KV_USAGE)) * kvHeadroom;
+    sum += clamp(c.vramFreeRatio()) * vramHeadroom;
+    sum += (1.0 - clamp(c.gpuUtilization())) * gpuUtilization;
+    if (penalizeStale) {
+      sum += (isStale(c) ? 0.0 : 1.0) * freshness;
+    }
+    if (origin != null) {
+      sum += locality(origin, c) * locality;
+    }
+    if (placement) {
+      sum += fabricTerm(c) * fabric;
+    }
+    return weightSum == 0 ? 0 : sum / weightSum;
+  }
+
+  /** The target with its score and every term of it. */
+  ScoredTarget scored(Candidate c) {
+    double queue = effectiveQueue ? c.effectiveQueue() : c.queueDepth();
+    List<ScoreTerm> terms = new ArrayList<>(7);
+    terms.add(new ScoreTerm("queue_depth", Ranking.queueTerm(queue), queueDepth));
+    terms.add(new ScoreTerm("kv_headroom", 1.0 - c.kvCacheUsage().orElse(UNKNOWN_KV_USAGE),
+        kvHeadroom));
+    terms.add(new ScoreTerm("vram_headroom", clamp(c.vramFreeRatio()), vramHeadroom));
+    terms.add(new ScoreTerm("gpu_utilization", 1.0 - clamp(c.gpuUtilization()),
+        gpuUtilization));
+    if (penalizeStale) {
+      terms.add(new ScoreTerm("freshness", isStale(c) ? 0.0 : 1.0, freshness));
+    }
+    if (origin != null) {
+      terms.add(new ScoreTerm("locality", locality(origin, c), locality));
+    }
+    if (placement) {
+      terms.add(new ScoreTerm("fabric", fabricTerm(c), fabric));
+    }
+    return total(c, terms);
   }
 
   static ScoredTarget total(Candidate c, List<ScoreTerm> terms) {
@@ -79,20 +192,37 @@ final class WeightedTerms {
     return new ScoredTarget(c, weights == 0 ? 0 : sum / weights, terms);
   }
 
+  private boolean isStale(Candidate c) {
+    return c.signalAge().compareTo(staleBound) > 0;
+  }
+
+  private static double fabricTerm(Candidate c) {
+    return c.slowestLink().isPresent() ? fabric(c.slowestLink().get()) : 1.0;
+  }
+
   static double locality(RouteRequest.Origin origin, Candidate c) {
-    if (origin.nodeId().equals(c.nodeId())) {
+    if (same(origin.nodeId(), c.nodeId())) {
       return 1.0;
     }
-    if (!origin.hostId().isEmpty() && origin.hostId().equals(c.hostId())) {
+    if (!origin.hostId().isEmpty() && same(origin.hostId(), c.hostId())) {
       return 0.9;
     }
-    if (!origin.zone().isEmpty() && origin.zone().equals(c.zone())) {
+    if (!origin.zone().isEmpty() && same(origin.zone(), c.zone())) {
       return 0.6;
     }
-    if (!origin.region().isEmpty() && origin.region().equals(c.region())) {
+    if (!origin.region().isEmpty() && same(origin.region(), c.region())) {
       return 0.3;
     }
     return 0.0;
+  }
+
+  /**
+   * {@code equals}, deciding most unequal pairs on the hash each string caches: zones and
+   * regions are short and of equal length, so {@code equals} alone would read both strings'
+   * bytes for nearly every candidate of every decision.
+   */
+  private static boolean same(String a, String b) {
+    return a.hashCode() == b.hashCode() && a.equals(b);
   }
 
   /** 0 at 100 MB/s or less, 1 at NVLink's 900 GB/s, logarithmic between. */
