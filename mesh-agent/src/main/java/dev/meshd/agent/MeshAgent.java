@@ -315,16 +315,22 @@ public final class MeshAgent implements AutoCloseable {
     return collector;
   }
 
+  /**
+   * The signal view, for components built before it starts (it starts after the gRPC server,
+   * since it dials peers' signal streams): until then no signals, and every target is stale.
+   */
+  private SignalView deferredSignals() {
+    return node -> {
+      SignalView view = signalView;
+      return view == null ? java.util.List.of() : view.signals(node);
+    };
+  }
+
   private RouterPlane newRouterPlane() {
     RoutingTableFeed table = new RoutingTableFeed(storeView);
     started.push(table);
     RouterConfig router = config.router();
-    // The signal view starts after the gRPC server (it dials peers' signal streams); until then
-    // the router sees no signals, and every target counts as stale.
-    SignalView signals = node -> {
-      SignalView view = signalView;
-      return view == null ? java.util.List.of() : view.signals(node);
-    };
+    SignalView signals = deferredSignals();
     HostPort listen = config.listen().router();
     return new RouterPlane(config, gossip, gossip::self, signals, table,
         new RouterSettings(router.staleAfter(),
@@ -345,7 +351,8 @@ public final class MeshAgent implements AutoCloseable {
     }
     HealthStatusManager health = new HealthStatusManager();
     MeshGrpcService meshService =
-        new MeshGrpcService(gossip, gossip::self, gossip::rejectedRecords, clock, storeView);
+        new MeshGrpcService(gossip, gossip::self, gossip::rejectedRecords, clock, storeView,
+            deferredSignals());
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
             .addService(meshService)

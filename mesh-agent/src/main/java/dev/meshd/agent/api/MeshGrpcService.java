@@ -5,6 +5,7 @@ import dev.meshd.agent.store.StoreReader;
 import dev.meshd.core.capability.CapabilityRecord;
 import dev.meshd.core.fleet.FleetMember;
 import dev.meshd.core.fleet.FleetView;
+import dev.meshd.core.signal.SignalView;
 import dev.meshd.core.fleet.MemberState;
 import dev.meshd.core.policy.NodeDrain;
 import dev.meshd.core.policy.StoreSnapshot;
@@ -49,6 +50,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
   private final Clock clock;
   private final Instant startedAt;
   private final StoreReader store;
+  private final SignalView signals;
   private final java.util.Set<Runnable> openWatches = java.util.concurrent.ConcurrentHashMap
       .newKeySet();
 
@@ -58,6 +60,17 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
   public MeshGrpcService(
       FleetView fleet, Supplier<CapabilityRecord> self, LongSupplier rejectedRecords,
       Clock clock, StoreReader store) {
+    this(fleet, self, rejectedRecords, clock, store, node -> List.of());
+  }
+
+  /**
+   * @param signals runtime load as this agent has it, shown per runtime in ListNodes, GetNode
+   *     and a watch's initial nodes (a watch sends no event per load change: too chatty)
+   */
+  public MeshGrpcService(
+      FleetView fleet, Supplier<CapabilityRecord> self, LongSupplier rejectedRecords,
+      Clock clock, StoreReader store, SignalView signals) {
+    this.signals = signals;
     this.fleet = fleet;
     this.self = self;
     this.rejectedRecords = rejectedRecords;
@@ -76,7 +89,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
   public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
     response.onNext(
         ListNodesResponse.newBuilder()
-            .addAllNodes(NodeMapper.toNodes(fleet.members(), store.snapshot()))
+            .addAllNodes(NodeMapper.toNodes(fleet.members(), store.snapshot(), signals))
             .build());
     response.onCompleted();
   }
@@ -92,7 +105,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     fleet.member(request.getId())
         .ifPresentOrElse(
             member -> {
-              response.onNext(NodeMapper.toNode(member, store.snapshot()));
+              response.onNext(NodeMapper.toNode(member, store.snapshot(), signals));
               response.onCompleted();
             },
             () ->
@@ -165,7 +178,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
           call.onNext(
               NodeEvent.newBuilder()
                   .setType(NodeEventType.NODE_EVENT_TYPE_ADDED)
-                  .setNode(NodeMapper.toNode(member, store.snapshot()))
+                  .setNode(NodeMapper.toNode(member, store.snapshot(), signals))
                   .setTime(NodeMapper.timestamp(now))
                   .build());
         }

@@ -16,6 +16,11 @@ import dev.meshd.proto.v1.NodeEventType;
 import dev.meshd.proto.v1.NodeState;
 import dev.meshd.proto.v1.Runtime;
 import dev.meshd.proto.v1.RuntimeKind;
+import dev.meshd.proto.v1.RuntimeStatus;
+import dev.meshd.core.signal.AgedSignal;
+import dev.meshd.core.signal.ModelLoad;
+import dev.meshd.core.signal.RuntimeSignal;
+import dev.meshd.core.signal.SignalView;
 import java.time.Instant;
 import java.util.List;
 
@@ -68,6 +73,43 @@ public final class NodeMapper {
 
   public static List<Node> toNodes(List<FleetMember> members, StoreSnapshot store) {
     return members.stream().map(m -> toNode(m, store)).toList();
+  }
+
+  /** The node with its drain and the load of each runtime {@code signals} has. */
+  public static Node toNode(FleetMember member, StoreSnapshot store, SignalView signals) {
+    Node node = toNode(member, store);
+    List<AgedSignal> received = signals.signals(node.getId());
+    if (received.isEmpty()) {
+      return node;
+    }
+    Node.Builder b = node.toBuilder();
+    for (int i = 0; i < b.getRuntimesCount(); i++) {
+      String endpoint = b.getRuntimes(i).getEndpoint();
+      for (AgedSignal s : received) {
+        if (s.signal().endpoint().equals(endpoint)) {
+          b.setRuntimes(i, b.getRuntimes(i).toBuilder().setStatus(status(s)));
+        }
+      }
+    }
+    return b.build();
+  }
+
+  public static List<Node> toNodes(List<FleetMember> members, StoreSnapshot store,
+      SignalView signals) {
+    return members.stream().map(m -> toNode(m, store, signals)).toList();
+  }
+
+  private static RuntimeStatus status(AgedSignal aged) {
+    RuntimeSignal signal = aged.signal();
+    return RuntimeStatus.newBuilder()
+        .setHealthy(signal.healthy())
+        .setReason(signal.reason().orElse(""))
+        .setQueueDepth(signal.models().stream().mapToDouble(ModelLoad::queueDepth).sum())
+        .setRunningRequests(
+            signal.models().stream().mapToDouble(ModelLoad::runningRequests).sum())
+        .setAge(com.google.protobuf.Duration.newBuilder()
+            .setSeconds(aged.age().getSeconds()).setNanos(aged.age().getNano()))
+        .build();
   }
 
   public static NodeEvent toEvent(FleetEvent event, StoreSnapshot store) {

@@ -68,4 +68,29 @@ class NodeMapperTest {
     assertThat(other.getDraining()).isFalse();
     assertThat(other.hasDrainingSince()).isFalse();
   }
+
+  @Test
+  void runtimesCarryTheLoadTheAgentHasForThem() {
+    CapabilityRecord record = new CapabilityRecord(1, "node1", "host-a", "z1", "r1", Map.of(),
+        Set.of("gpu"), "0.1.0", 1, "", "", "", List.of(), List.of(
+            new RuntimeInfo(RuntimeKind.VLLM, "http://127.0.0.1:8001", List.of("a", "b")),
+            new RuntimeInfo(RuntimeKind.VLLM, "http://127.0.0.1:8002", List.of("c"))));
+    FleetMember member = new FleetMember(record, MemberState.ALIVE, t0, t0, t0);
+    var load = dev.meshd.core.signal.RuntimeSignal.healthy(RuntimeKind.VLLM,
+        "http://127.0.0.1:8001", List.of(
+            new dev.meshd.core.signal.ModelLoad("a", 3, 1, java.util.OptionalDouble.empty()),
+            new dev.meshd.core.signal.ModelLoad("b", 2, 2, java.util.OptionalDouble.of(0.5))),
+        t0);
+    dev.meshd.core.signal.SignalView signals = node -> node.equals("node1")
+        ? List.of(new dev.meshd.core.signal.AgedSignal(load, java.time.Duration.ofMillis(250)))
+        : List.of();
+
+    Node node = NodeMapper.toNode(member, dev.meshd.core.policy.StoreSnapshot.EMPTY, signals);
+
+    assertThat(node.getRuntimes(0).getStatus().getHealthy()).isTrue();
+    assertThat(node.getRuntimes(0).getStatus().getQueueDepth()).isEqualTo(5);
+    assertThat(node.getRuntimes(0).getStatus().getRunningRequests()).isEqualTo(3);
+    assertThat(node.getRuntimes(0).getStatus().getAge().getNanos()).isEqualTo(250_000_000);
+    assertThat(node.getRuntimes(1).hasStatus()).as("no signal for that runtime").isFalse();
+  }
 }

@@ -59,11 +59,27 @@ final class NodeCells {
   }
 
   /**
-   * The queue depth column. The contract carries no load signals yet (DESIGN, "Data that
-   * flows", LoadSignals), so there is nothing to show; the router issue adds them.
+   * The queue depth column: requests waiting, summed over the node's runtimes whose load the
+   * answering agent has (a router has every node's; another agent only its own); {@code -} when
+   * it has none. A runtime that is down shows as {@code down}.
    */
   static String queue(Node node) {
-    return "-";
+    double waiting = 0;
+    boolean any = false;
+    boolean down = false;
+    for (var runtime : node.getRuntimesList()) {
+      if (runtime.hasStatus()) {
+        any = true;
+        down |= !runtime.getStatus().getHealthy();
+        waiting += runtime.getStatus().getQueueDepth();
+      }
+    }
+    if (!any) {
+      return "-";
+    }
+    String count = waiting == Math.rint(waiting) ? Long.toString((long) waiting)
+        : String.format(java.util.Locale.ROOT, "%.1f", waiting);
+    return down ? count + " (down)" : count;
   }
 
   /**

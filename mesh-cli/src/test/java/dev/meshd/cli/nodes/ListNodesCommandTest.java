@@ -236,4 +236,22 @@ class ListNodesCommandTest {
         node-b   SUSPECT          z2     control      2         12.0/48.0 GiB   -       -        3m12s
         """);
   }
+
+  @Test
+  void queueSumsTheWaitingRequestsOfTheRuntimesTheAgentHasSignalsFor() {
+    Node busy = TestNodes.nodeA().toBuilder().setRuntimes(0, TestNodes.nodeA().getRuntimes(0)
+        .toBuilder().setStatus(dev.meshd.proto.v1.RuntimeStatus.newBuilder().setHealthy(true)
+            .setQueueDepth(7).setRunningRequests(4))).build();
+    Node down = TestNodes.nodeA().toBuilder().setId("node-c").setRuntimes(0,
+        TestNodes.nodeA().getRuntimes(0).toBuilder().setStatus(
+            dev.meshd.proto.v1.RuntimeStatus.newBuilder().setHealthy(false)
+                .setReason("connection refused"))).build();
+    agent.service().nodes(java.util.List.of(busy, TestNodes.nodeB(), down));
+
+    Result result = cli.run("list-nodes");
+
+    assertThat(result.out()).containsPattern("node-a +ALIVE .* 7 +- ")
+        .containsPattern("node-b +SUSPECT .* - +- ")
+        .containsPattern("node-c +ALIVE .* 0 \\(down\\) +- ");
+  }
 }

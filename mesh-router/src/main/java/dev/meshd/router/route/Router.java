@@ -92,10 +92,9 @@ public final class Router {
       return decision(request, policy, scorer, outcome, List.of(), filtered.rejected(), current,
           start);
     }
-    List<ScoredTarget> ranked = scorer.rank(context, filtered.eligible());
-    if (ranked.size() > k) {
-      ranked = ranked.subList(0, k);
-    }
+    List<ScoredTarget> ranked = k == Integer.MAX_VALUE
+        ? scorer.rank(context, filtered.eligible())
+        : scorer.best(context, filtered.eligible(), k);
     return decision(request, policy, scorer, RouteOutcome.ROUTED, ranked, filtered.rejected(),
         current, start);
   }
