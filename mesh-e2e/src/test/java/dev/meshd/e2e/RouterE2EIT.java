@@ -87,22 +87,27 @@ class RouterE2EIT {
   @Test
   @Order(20)
   void streamingRequestThroughTheIngressArrivesIncrementally() throws Exception {
-    HttpResponse<InputStream> response = HTTP.send(chat(true, 20),
+    HttpResponse<InputStream> response = HTTP.send(chat(true, 60),
         HttpResponse.BodyHandlers.ofInputStream());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("x-meshd-target")).isPresent();
+    String target = response.headers().firstValue("x-meshd-runtime").orElseThrow();
     List<String> events = new ArrayList<>();
     try (BufferedReader lines = new BufferedReader(
         new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-      String line;
+      String line = lines.readLine();
+      events.add(line.substring(6));
+      // The first token is here while the runtime is still generating the other 59 (1.5 s at
+      // 40 tokens/s): the router passed it on without waiting for the rest.
+      assertThat(runningOn(target)).isEqualTo(1);
       while ((line = lines.readLine()) != null) {
         if (line.startsWith("data: ")) {
           events.add(line.substring(6));
         }
       }
     }
-    assertThat(events).hasSizeGreaterThan(20).last().isEqualTo("[DONE]");
+    assertThat(events).hasSizeGreaterThan(60).last().isEqualTo("[DONE]");
     assertThat(JSON.readTree(events.getFirst()).get("object").asText())
         .isEqualTo("chat.completion.chunk");
   }
@@ -112,9 +117,9 @@ class RouterE2EIT {
   void aBusyRuntimeIsAvoided() throws Exception {
     // Occupy node2's runtime directly (its one slot plus a queue of three), behind the router's
     // back: only its scraped queue can tell the router.
-    List<CompletableFuture<HttpResponse<Void>>> load = new ArrayList<>();
+    List<CompletableFuture<HttpResponse<InputStream>>> load = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      load.add(HTTP.sendAsync(direct(8002, 400), HttpResponse.BodyHandlers.discarding()));
+      load.add(HTTP.sendAsync(direct(8002, 400), HttpResponse.BodyHandlers.ofInputStream()));
     }
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
         .untilAsserted(() -> assertThat(rankedNodes().getLast()).isEqualTo("node2"));
@@ -128,7 +133,10 @@ class RouterE2EIT {
           Integer::sum);
     }
     assertThat(targets).doesNotContainKey("node2");
-    load.forEach(f -> f.cancel(true));
+    // Closing the streams makes the runtime free its slot and queue at its next token.
+    for (var f : load) {
+      f.get(30, TimeUnit.SECONDS).body().close();
+    }
   }
 
   @Test
@@ -177,6 +185,98 @@ class RouterE2EIT {
   }
 
   @Test
+  @Order(60)
+  void aFailingRuntimeIsRetriedOnTheNextTargetBeforeTheFirstByte() throws Exception {
+    faults(8001, "{\"failRate\": 1.0}");
+    try {
+      double retriesBefore = metric("meshd_router_retries_total", "");
+      for (int i = 0; i < 6; i++) {
+        HttpResponse<String> response = HTTP.send(chat(false, 2),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-meshd-target")).hasValue("node2");
+      }
+      // Six requests over two targets: the router picks node1 first at least sometimes.
+      assertThat(metric("meshd_router_retries_total", "")).isGreaterThan(retriesBefore);
+    } finally {
+      faults(8001, "{\"failRate\": 0.0}");
+    }
+  }
+
+  @Test
+  @Order(70)
+  void aStreamThatBreaksAfterItsFirstBytesIsAnErrorForTheClient() throws Exception {
+    faults(8001, "{\"failAfterTokens\": 2}");
+    faults(8002, "{\"failAfterTokens\": 2}");
+    try {
+      HttpResponse<InputStream> response = HTTP.send(chat(true, 20),
+          HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(response.statusCode()).isEqualTo(200);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> response.body().readAllBytes())
+          .isInstanceOf(IOException.class);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(metric("meshd_router_requests_total", "outcome=\"broken_stream\""))
+              .isGreaterThanOrEqualTo(1));
+    } finally {
+      faults(8001, "{\"failAfterTokens\": -1}");
+      faults(8002, "{\"failAfterTokens\": -1}");
+    }
+  }
+
+  @Test
+  @Order(80)
+  void hedgingAndTenantLimitsFollowThePolicy() throws Exception {
+    Path policy = workDir.resolve("hedged.yaml");
+    java.nio.file.Files.writeString(policy, """
+        name: hedged
+        modelSelector: meta-llama/Llama-3.1-8B-Instruct
+        strategy: round_robin
+        admission:
+          maxInFlightPerTenant: 1
+        hedging:
+          enabled: true
+          delay: 0.3s
+        """);
+    var put = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7070), "policy", "put", "-f",
+        policy.toString());
+    assertThat(put.exitCode()).as(put.stderr()).isZero();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(route().path("strategy").asText()).isEqualTo("round_robin"));
+
+    faults(8001, "{\"stallMillis\": 5000}");
+    try {
+      // Round robin over node1 and node2 starts half the requests on the stalled node1: the
+      // hedge to node2 answers first.
+      for (int i = 0; i < 4; i++) {
+        HttpResponse<String> response = HTTP.send(chatAs("team-" + i, false, 2),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-meshd-target")).hasValue("node2");
+      }
+      assertThat(metric("meshd_router_hedges_total", "result=\"won\"")).isGreaterThan(0);
+    } finally {
+      faults(8001, "{\"stallMillis\": 0}");
+    }
+
+    HttpResponse<InputStream> open = HTTP.send(chatAs("team-a", true, 80),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = open.body()) {
+      assertThat(open.statusCode()).isEqualTo(200);
+      assertThat(body.read()).isNotNegative();
+      HttpResponse<String> second = HTTP.send(chatAs("team-a", false, 2),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(second.statusCode()).isEqualTo(429);
+      assertThat(second.headers().firstValue("retry-after")).hasValue("1");
+      assertThat(second.body()).contains("tenant_limit");
+      assertThat(HTTP.send(chatAs("team-b", false, 2), HttpResponse.BodyHandlers.ofString())
+          .statusCode()).isEqualTo(200);
+    }
+    var delete = mesh.run("mesh-cli", CLI_TIMEOUT, "--server", server(7070), "policy", "delete",
+        "hedged");
+    assertThat(delete.exitCode()).as(delete.stderr()).isZero();
+  }
+
+  @Test
   @Order(90)
   void sigtermLetsAnOpenStreamFinish() throws Exception {
     HttpResponse<InputStream> response = HTTP.send(chat(true, 40),
@@ -198,6 +298,13 @@ class RouterE2EIT {
       assertThat(router.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(mesh.log("node1")).contains("router ingress stopping");
+  }
+
+  private static double runningOn(String runtime) throws Exception {
+    String text = HTTP.send(HttpRequest.newBuilder(URI.create(runtime + "/metrics")).GET()
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    return text.lines().filter(l -> l.startsWith("vllm:num_requests_running{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   private static List<String> rankedNodes() throws Exception {
@@ -229,11 +336,43 @@ class RouterE2EIT {
         .POST(HttpRequest.BodyPublishers.ofString(body(stream, maxTokens))).build();
   }
 
+  /** A streaming request straight to a runtime, behind the router's back. */
   private static HttpRequest direct(int examplePort, int maxTokens) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mesh.port(examplePort)
             + "/v1/chat/completions"))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body(false, maxTokens))).build();
+        .POST(HttpRequest.BodyPublishers.ofString(body(true, maxTokens))).build();
+  }
+
+  private static void faults(int examplePort, String json) throws Exception {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + mesh.port(examplePort) + "/admin/faults"))
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  /** The value of an unlabelled-or-labelled sample of node1's /metrics, summed; 0 if absent. */
+  private static double metric(String name, String labelFragment) throws Exception {
+    String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+            + mesh.port(9464) + "/metrics")).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name) && line.contains(labelFragment)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  private static HttpRequest chatAs(String tenant, boolean stream, int maxTokens) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mesh.port(8080)
+            + "/v1/chat/completions"))
+        .header("Content-Type", "application/json")
+        .header("x-meshd-tenant", tenant)
+        .timeout(Duration.ofSeconds(60))
+        .POST(HttpRequest.BodyPublishers.ofString(body(stream, maxTokens))).build();
   }
 
   private static String body(boolean stream, int maxTokens) {
