@@ -218,7 +218,7 @@ final class CompletionProxy {
       exchange.sendResponseHeaders(status, 0);
       OutputStream out = exchange.getResponseBody();
       if (!write(out, started.first(), started.firstLength())) {
-        clientGone(model, node, span);
+        clientGone(exchange, model, node, span);
         return;
       }
       byte[] buffer = new byte[UpstreamAttempt.CHUNK_BYTES];
@@ -240,7 +240,7 @@ final class CompletionProxy {
           break;
         }
         if (!write(out, buffer, n)) {
-          clientGone(model, node, span);
+          clientGone(exchange, model, node, span);
           return;
         }
       }
@@ -250,9 +250,14 @@ final class CompletionProxy {
     }
   }
 
-  private void clientGone(String model, String node, Span span) {
+  private void clientGone(HttpExchange exchange, String model, String node, Span span) {
     metrics.request(model, node, IngressMetrics.Outcome.CLIENT_CANCELLED);
     span.setStatus(StatusCode.ERROR, "client went away");
+    try {
+      exchange.close();
+    } catch (RuntimeException e) {
+      // The client's connection is gone; closing only releases the exchange.
+    }
   }
 
   /** Writes and flushes one chunk; false when the client has gone away. */

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,9 +41,11 @@ public final class IngressServer implements AutoCloseable {
   private final HttpClient client;
   private final IngressSettings settings;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final InFlightExchanges inFlight;
 
   private IngressServer(HttpServer server, ExecutorService executor, HttpClient client,
-      IngressSettings settings) {
+      IngressSettings settings, InFlightExchanges inFlight) {
+    this.inFlight = inFlight;
     this.server = server;
     this.executor = executor;
     this.client = client;
@@ -75,7 +78,15 @@ public final class IngressServer implements AutoCloseable {
         .build();
     CompletionProxy proxy = new CompletionProxy(settings, router, origin, ledger, metrics,
         tracer, client);
-    server.createContext("/v1/", exchange -> dispatch(exchange, proxy, router));
+    InFlightExchanges inFlight = new InFlightExchanges();
+    server.createContext("/v1/", exchange -> {
+      inFlight.enter();
+      try {
+        dispatch(exchange, proxy, router);
+      } finally {
+        inFlight.exit();
+      }
+    });
     server.createContext("/", exchange -> sendJson(exchange, 404, OpenAiErrors.body(
         "no route for " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
             + "; this is an OpenAI-compatible ingress (/v1/chat/completions, /v1/completions,"
@@ -84,7 +95,7 @@ public final class IngressServer implements AutoCloseable {
     server.start();
     LOG.info("router ingress listening on http://{}:{}", server.getAddress().getHostString(),
         server.getAddress().getPort());
-    return new IngressServer(server, executor, client, settings);
+    return new IngressServer(server, executor, client, settings, inFlight);
   }
 
   /** The bound address (the real port when the configured one was 0). */
@@ -135,10 +146,27 @@ public final class IngressServer implements AutoCloseable {
       return;
     }
     long seconds = Math.max(1, (settings.drainTimeout().toMillis() + 999) / 1000);
-    LOG.info("router ingress stopping: no new requests; open ones get up to {} s", seconds);
-    // HttpServer.stop closes the listener at once and waits for running exchanges to finish.
-    server.stop((int) Math.min(Integer.MAX_VALUE, seconds));
-    client.shutdownNow();
-    executor.shutdownNow();
+    LOG.info("router ingress stopping: no new requests; {} open get up to {} s",
+        inFlight.count(), seconds);
+    // stop(delay) closes the listener at once, then waits for the server's own exchange count,
+    // which aborted exchanges never leave (see InFlightExchanges). So it runs aside, the wait is
+    // on this server's own count, and stop(0) then ends both calls.
+    Thread stopping = Thread.ofVirtual().name("ingress-stop")
+        .start(() -> server.stop((int) Math.min(Integer.MAX_VALUE, seconds)));
+    try {
+      if (!inFlight.awaitNone(settings.drainTimeout())) {
+        LOG.warn("router ingress: {} requests still open after {} s; closing them",
+            inFlight.count(), seconds);
+      }
+      server.stop(0);
+      stopping.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.stop(0);
+    } finally {
+      client.shutdownNow();
+      executor.shutdownNow();
+    }
+    LOG.info("router ingress stopped");
   }
 }
