@@ -1,5 +1,7 @@
 package dev.meshd.agent;
 
+import dev.meshd.router.ingress.IngressServer;
+
 import dev.meshd.agent.command.ExitCodes;
 import dev.meshd.agent.command.KeygenCommand;
 import dev.meshd.agent.command.RestoreCommand;
@@ -23,6 +25,7 @@ import picocli.CommandLine.Command;
 public final class MeshAgentMain {
 
   public static void main(String[] args) {
+    IngressServer.enableNoDelay();
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

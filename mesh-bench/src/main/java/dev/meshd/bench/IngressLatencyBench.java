@@ -65,6 +65,7 @@ public final class IngressLatencyBench {
   private IngressLatencyBench() {}
 
   public static void main(String[] args) throws Exception {
+    IngressServer.enableNoDelay(); // as mesh-agent's main does, before any HTTP server starts
     Map<String, Integer> opts = options(args);
     int rate = opts.getOrDefault("rate", 200);
     int seconds = opts.getOrDefault("seconds", 20);
