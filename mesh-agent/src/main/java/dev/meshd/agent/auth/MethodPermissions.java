@@ -31,7 +31,9 @@ public final class MethodPermissions {
           Map.entry("meshd.v1.PolicyService/RemoveRaftPeer", Permission.ADMIN),
           Map.entry("meshd.v1.PolicyService/SaveSnapshot", Permission.ADMIN),
           // Agents only: a router's stream of another agent's load signals.
-          Map.entry("meshd.v1.SignalService/WatchSignals", Permission.INTERNAL));
+          Map.entry("meshd.v1.SignalService/WatchSignals", Permission.INTERNAL),
+          // Explains a decision from what the agent already holds; changes nothing.
+          Map.entry("meshd.v1.RouterService/Route", Permission.READ));
 
   /** Health checks stay open so that load balancers and probes need no token. */
   private static final String HEALTH_SERVICE = "grpc.health.v1.Health/";

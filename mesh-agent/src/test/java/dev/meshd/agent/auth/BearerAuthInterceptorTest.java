@@ -55,6 +55,8 @@ class BearerAuthInterceptorTest {
             auth))
         .addService(ServerInterceptors.intercept(new PolicyServiceGrpc.PolicyServiceImplBase() {},
             auth))
+        .addService(ServerInterceptors.intercept(
+            new dev.meshd.proto.v1.RouterServiceGrpc.RouterServiceImplBase() {}, auth))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
@@ -69,7 +71,8 @@ class BearerAuthInterceptorTest {
     List<Arguments> cases = new ArrayList<>();
     List<ServerServiceDefinition> services = List.of(
         new MeshServiceGrpc.MeshServiceImplBase() {}.bindService(),
-        new PolicyServiceGrpc.PolicyServiceImplBase() {}.bindService());
+        new PolicyServiceGrpc.PolicyServiceImplBase() {}.bindService(),
+        new dev.meshd.proto.v1.RouterServiceGrpc.RouterServiceImplBase() {}.bindService());
     for (ServerServiceDefinition service : services) {
       for (var method : service.getMethods()) {
         for (String token : new String[] {null, "wrong-token-0123456789", VIEWER, OPERATOR,
@@ -118,5 +121,14 @@ class BearerAuthInterceptorTest {
       }
     });
     return error == null ? Status.Code.OK : error.getStatus().getCode();
+  }
+
+  @org.junit.jupiter.api.Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void aViewerMayAskWhereARequestWouldGo() {
+    assertThat(MethodPermissions.required("meshd.v1.RouterService/Route"))
+        .hasValue(Permission.READ);
+    MethodDescriptor route = dev.meshd.proto.v1.RouterServiceGrpc.getRouteMethod();
+    assertThat(call(route, VIEWER)).isEqualTo(Status.Code.UNIMPLEMENTED);
   }
 }
