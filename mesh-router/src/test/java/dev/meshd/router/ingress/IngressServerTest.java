@@ -64,6 +64,7 @@ class IngressServerTest {
   private final HttpClient client = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).build();
   private IngressServer ingress;
+  private io.opentelemetry.api.trace.Tracer tracer = OpenTelemetry.noop().getTracer("test");
 
   @AfterEach
   void closeAll() throws Exception {
@@ -343,6 +344,52 @@ class IngressServerTest {
         () -> ingress.close());
   }
 
+  @Test
+  void eachProxiedRequestHasASpanWithTheChosenTargetAndItsScore() throws Exception {
+    List<io.opentelemetry.sdk.trace.data.SpanData> spans =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.opentelemetry.sdk.trace.export.SpanExporter collecting =
+        new io.opentelemetry.sdk.trace.export.SpanExporter() {
+          @Override
+          public io.opentelemetry.sdk.common.CompletableResultCode export(
+              java.util.Collection<io.opentelemetry.sdk.trace.data.SpanData> batch) {
+            spans.addAll(batch);
+            return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public io.opentelemetry.sdk.common.CompletableResultCode flush() {
+            return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public io.opentelemetry.sdk.common.CompletableResultCode shutdown() {
+            return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+          }
+        };
+    var provider = io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+        .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(
+            collecting)).build();
+    closeables.add(provider::close);
+    tracer = provider.get("test");
+    upstream("node1", 0, FakeUpstream.json("{}"));
+    startIngress();
+
+    client.send(post(chat(false), "team-a"), ofString());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !spans.isEmpty());
+    var attributes = spans.getFirst().getAttributes();
+    assertThat(spans.getFirst().getName()).isEqualTo("meshd.router /v1/chat/completions");
+    assertThat(attributes.get(io.opentelemetry.api.common.AttributeKey.stringKey("meshd.model")))
+        .isEqualTo(MODEL);
+    assertThat(attributes.get(io.opentelemetry.api.common.AttributeKey.stringKey("meshd.tenant")))
+        .isEqualTo("team-a");
+    assertThat(attributes.get(io.opentelemetry.api.common.AttributeKey.stringKey("meshd.target")))
+        .startsWith("node1/");
+    assertThat(attributes.get(io.opentelemetry.api.common.AttributeKey.doubleKey("meshd.score")))
+        .isNotNull();
+  }
+
   private FakeUpstream upstream(String node, double queue, FakeUpstream.Behaviour behaviour)
       throws IOException {
     FakeUpstream upstream = new FakeUpstream(behaviour);
@@ -374,7 +421,7 @@ class IngressServerTest {
         IngressSettings.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
             .withDrainTimeout(drainTimeout),
         router, () -> new RouteRequest.Origin("node1", "host-node1", "z1", "r1"), ledger,
-        new IngressMetrics(registry), OpenTelemetry.noop().getTracer("test"));
+        new IngressMetrics(registry), tracer);
   }
 
   private URI uri(String path) {
