@@ -62,16 +62,4 @@ final class RouteMapper {
   static Duration duration(java.time.Duration d) {
     return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
   }
-
-  /** One line per rejected target, for status descriptions: {@code node2 (node draining)}. */
-  static String rejections(RouteDecision decision) {
-    StringBuilder out = new StringBuilder();
-    for (Rejection r : decision.rejected()) {
-      if (!out.isEmpty()) {
-        out.append("; ");
-      }
-      out.append(r.candidate().nodeId()).append(" (").append(r.reason()).append(')');
-    }
-    return out.toString();
-  }
 }

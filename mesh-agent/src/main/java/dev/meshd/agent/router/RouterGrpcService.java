@@ -58,11 +58,11 @@ public final class RouterGrpcService extends RouterServiceGrpc.RouterServiceImpl
           + " it").asRuntimeException());
       case ADMISSION_REJECTED -> response.onError(Status.RESOURCE_EXHAUSTED.withDescription(
           "model \"" + request.getModel() + "\": admission rejected every target (policy "
-              + decision.policyName() + "): " + RouteMapper.rejections(decision))
+              + decision.policyName() + "): " + decision.rejectionSummary())
           .asRuntimeException());
       case NO_ELIGIBLE_TARGET -> response.onError(Status.UNAVAILABLE.withDescription(
           "model \"" + request.getModel() + "\": no eligible target: "
-              + RouteMapper.rejections(decision)).asRuntimeException());
+              + decision.rejectionSummary()).asRuntimeException());
     }
   }
 }

@@ -128,7 +128,7 @@ final class CompletionProxy {
       case NO_ELIGIBLE_TARGET -> {
         exchange.getResponseHeaders().set("Retry-After", "1");
         reject(exchange, 503, "model \"" + model + "\": no eligible target: "
-            + reasons(decision), "service_unavailable", "no_target", model, span);
+            + decision.rejectionSummary(), "service_unavailable", "no_target", model, span);
         return;
       }
       case ROUTED -> { }
@@ -288,14 +288,4 @@ final class CompletionProxy {
     IngressServer.sendJson(exchange, status, OpenAiErrors.body(message, type, code));
   }
 
-  private static String reasons(RouteDecision decision) {
-    StringBuilder out = new StringBuilder();
-    for (var r : decision.rejected()) {
-      if (!out.isEmpty()) {
-        out.append("; ");
-      }
-      out.append(r.candidate().nodeId()).append(" (").append(r.reason()).append(')');
-    }
-    return out.toString();
-  }
 }

@@ -53,6 +53,18 @@ public record RouteDecision(
     return policy.map(Policy::hedging).orElse(Hedging.DISABLED);
   }
 
+  /** Each rejected target and why, on one line: {@code node2 (node draining); node3 (...)}. */
+  public String rejectionSummary() {
+    StringBuilder out = new StringBuilder();
+    for (Rejection r : rejected) {
+      if (!out.isEmpty()) {
+        out.append("; ");
+      }
+      out.append(r.candidate().nodeId()).append(" (").append(r.reason()).append(')');
+    }
+    return out.toString();
+  }
+
   /** The policy's name, or {@code (default)}. */
   public String policyName() {
     return policy.map(Policy::name).orElse("(default)");

@@ -102,7 +102,9 @@ class IngressServerTest {
       assertThat(lines.readLine()).isEmpty();
       assertThat(lines.readLine()).isEqualTo("data: [DONE]");
     }
-    assertThat(counter("meshd.router.requests", "outcome", "ok")).isEqualTo(1);
+    // Counted once the response is closed, which may be just after the client has read it all.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(counter("meshd.router.requests", "outcome", "ok")).isEqualTo(1));
   }
 
   @Test
