@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.Set;
 
 /**
  * Turns the fleet, the load signals and the placements into the candidates for one model.
@@ -180,10 +179,5 @@ public final class CandidateBuilder {
       byKey.merge(c.key(), c, (a, b) -> a.draining() || !b.draining() ? a : b);
     }
     return List.copyOf(byKey.values());
-  }
-
-  /** The node ids of a set of candidates. */
-  static Set<String> nodeIds(List<Candidate> candidates) {
-    return Set.copyOf(candidates.stream().map(Candidate::nodeId).toList());
   }
 }
