@@ -33,6 +33,22 @@ class SysfsRdmaDiscoveryTest {
   }
 
   @Test
+  void followsDeviceSymlinksAsTheKernelLaysThemOut() throws IOException {
+    // /sys/class/infiniband/<dev> is a symlink into /sys/devices/...
+    Path device = sys.resolve("devices/pci0000:00/0000:00:01.0/infiniband/mlx5_0");
+    port(device.resolve("ports/1"), "4: ACTIVE", "5: LinkUp", "200 Gb/sec (4X HDR)",
+        "InfiniBand");
+    Files.createDirectories(sys.resolve("class/infiniband"));
+    Files.createSymbolicLink(sys.resolve("class/infiniband/mlx5_0"), device);
+
+    FabricInventory inventory = new SysfsRdmaDiscovery(sys).discover();
+
+    assertThat(inventory.reasons()).isEmpty();
+    assertThat(inventory.rdmaPorts()).containsExactly(new RdmaPort(
+        "mlx5_0", 1, RdmaPortState.ACTIVE, 5, "LinkUp", 200, LinkLayer.INFINIBAND));
+  }
+
+  @Test
   void missingRootIsAbsentWithAReason() {
     FabricInventory inventory = new SysfsRdmaDiscovery(sys.resolve("nope")).discover();
 

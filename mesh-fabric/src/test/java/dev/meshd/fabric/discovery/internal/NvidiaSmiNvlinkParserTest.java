@@ -32,7 +32,8 @@ class NvidiaSmiNvlinkParserTest {
         \t Link 1: fast
         """);
 
-    assertThat(inventory.nvlinkLanes()).containsExactly(new NvLinkLane(0, 0, true, 25_000_000_000L));
+    assertThat(inventory.nvlinkLanes())
+        .containsExactly(new NvLinkLane(0, 0, true, 25_000_000_000L));
     assertThat(inventory.reasons())
         .containsExactly("nvidia-smi nvlink -s: ignored 2 unrecognised line(s)");
   }
