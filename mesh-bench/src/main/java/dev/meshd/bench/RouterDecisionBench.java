@@ -34,6 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * alternates for retry or hedging ({@link #decide}: {@code SampleTime} for the latency
  * distribution, p50 and p99, and {@code Throughput} for decisions per second on one thread). The
  * full ranking with every term, what an explanation ({@code Route}) costs, is {@link #explain}.
+ * {@link #route} is what the agent's router does per request: build the candidates from the
+ * fleet view, the signals and the routing table, then filter and choose.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -72,6 +74,44 @@ public class RouterDecisionBench {
         "tenant-a", 512, 256,
         Optional.of(new RouteRequest.Origin("node-0", "host-0", "z0", "r0"))));
     scorer = new Strategies(new SplittableRandom(7)).forName(strategy).orElseThrow();
+    setUpRouter();
+  }
+
+  private dev.meshd.router.route.Router router;
+  private RouteRequest request;
+
+  private void setUpRouter() {
+    SplittableRandom random = new SplittableRandom(43);
+    java.time.Instant now = java.time.Instant.parse("2026-11-29T12:00:00Z");
+    List<dev.meshd.core.fleet.FleetMember> members = new ArrayList<>(targets);
+    java.util.Map<String, List<dev.meshd.core.signal.AgedSignal>> signals =
+        new java.util.HashMap<>();
+    String model = "meta-llama/Llama-3.1-8B-Instruct";
+    for (Candidate c : candidates) {
+      var record = new dev.meshd.core.capability.CapabilityRecord(1, c.nodeId(), c.hostId(),
+          c.zone(), c.region(), java.util.Map.of(), java.util.Set.of("gpu"), "bench", 1, "", "",
+          "", List.of(), List.of(new dev.meshd.core.capability.RuntimeInfo(
+              dev.meshd.core.capability.RuntimeKind.VLLM, c.runtime(), List.of(model))));
+      members.add(new dev.meshd.core.fleet.FleetMember(record,
+          dev.meshd.core.fleet.MemberState.ALIVE, now, now, now));
+      signals.put(c.nodeId(), List.of(new dev.meshd.core.signal.AgedSignal(
+          dev.meshd.core.signal.RuntimeSignal.healthy(dev.meshd.core.capability.RuntimeKind.VLLM,
+              c.runtime(), List.of(new dev.meshd.core.signal.ModelLoad(model,
+                  random.nextInt(66), random.nextInt(32),
+                  OptionalDouble.of(random.nextDouble()))), now),
+          Duration.ofMillis(random.nextInt(3000)))));
+    }
+    var policy = new dev.meshd.core.policy.Policy("bench", model, strategy, java.util.Map.of(),
+        admission, null, 1);
+    var table = new dev.meshd.router.route.RoutingTable(List.of(policy), List.of(),
+        java.util.Set.of(), 1);
+    var ledger = dev.meshd.router.route.DispatchLedger.system();
+    router = new dev.meshd.router.route.Router(new Strategies(new SplittableRandom(7)),
+        new dev.meshd.router.route.CandidateBuilder(
+            node -> signals.getOrDefault(node, List.of()), ledger),
+        () -> table, () -> members, () -> dev.meshd.router.route.RouterSettings.DEFAULTS,
+        System::nanoTime);
+    request = context.request();
   }
 
   /** The choice plus a retry and a hedge alternate. */
@@ -82,6 +122,12 @@ public class RouterDecisionBench {
   public List<ScoredTarget> decide() {
     TargetFilters.Result filtered = TargetFilters.apply(candidates, context, admission);
     return scorer.best(context, filtered.eligible(), ALTERNATES);
+  }
+
+  /** A whole per-request decision in the agent: candidates built, filtered, best 3 chosen. */
+  @Benchmark
+  public dev.meshd.router.route.RouteDecision route() {
+    return router.choose(request, ALTERNATES);
   }
 
   @Benchmark
