@@ -234,9 +234,11 @@ class IngressServerTest {
     CountDownLatch upstreamSawCancel = new CountDownLatch(1);
     upstream("node1", 0, exchange -> {
       OutputStream out = FakeUpstream.startSse(exchange, "{\"token\":\"a\"}");
+      // Streams tokens until the ingress closes this connection (a write then fails; once the
+      // socket buffers are full a write blocks until that close), within a deadline.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       try {
-        for (int i = 0; i < 2_000; i++) {
-          Thread.sleep(5); // paces the fake's token stream; not a wait for a condition
+        while (System.nanoTime() < deadline) {
           FakeUpstream.sse(out, "{\"token\":\"b\"}");
         }
       } catch (IOException e) {
