@@ -107,8 +107,7 @@ public final class NodeMapper {
         .setQueueDepth(signal.models().stream().mapToDouble(ModelLoad::queueDepth).sum())
         .setRunningRequests(
             signal.models().stream().mapToDouble(ModelLoad::runningRequests).sum())
-        .setAge(com.google.protobuf.Duration.newBuilder()
-            .setSeconds(aged.age().getSeconds()).setNanos(aged.age().getNano()))
+        .setAge(duration(aged.age()))
         .build();
   }
 
@@ -170,6 +169,12 @@ public final class NodeMapper {
         .setEndpoint(r.endpoint())
         .addAllModels(r.models())
         .build();
+  }
+
+  /** A {@code java.time.Duration} as the wire type. */
+  public static com.google.protobuf.Duration duration(java.time.Duration d) {
+    return com.google.protobuf.Duration.newBuilder()
+        .setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
   }
 
   static Timestamp timestamp(Instant instant) {

@@ -1,6 +1,6 @@
 package dev.meshd.agent.router;
 
-import com.google.protobuf.Duration;
+import dev.meshd.agent.api.NodeMapper;
 import dev.meshd.proto.v1.RankedTarget;
 import dev.meshd.proto.v1.RejectedTarget;
 import dev.meshd.proto.v1.RouteResponse;
@@ -22,7 +22,7 @@ final class RouteMapper {
         .setPolicy(decision.policy().map(p -> p.name()).orElse(""))
         .setStrategy(decision.strategy())
         .setStoreRevision(decision.tableRevision())
-        .setDecisionTime(duration(decision.elapsed()))
+        .setDecisionTime(NodeMapper.duration(decision.elapsed()))
         .setRouterNode(routerNode);
     int rank = 1;
     for (ScoredTarget t : decision.ranked()) {
@@ -51,15 +51,11 @@ final class RouteMapper {
         .setQueueDepth(c.queueDepth())
         .setRunningRequests(c.runningRequests())
         .setRoutedSinceSignal(c.routedSinceSignal())
-        .setSignalAge(duration(c.signalAge()))
+        .setSignalAge(NodeMapper.duration(c.signalAge()))
         .setVramFreeRatio(c.vramFreeRatio());
     c.kvCacheUsage().ifPresent(t::setKvCacheUsage);
     c.slowestLink().ifPresent(l -> t.setSlowestLinkClass(l.fabricClass())
         .setSlowestLinkBandwidthBytesPerSecond((long) l.bandwidthBytesPerSecond()));
     return t.build();
-  }
-
-  static Duration duration(java.time.Duration d) {
-    return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
   }
 }

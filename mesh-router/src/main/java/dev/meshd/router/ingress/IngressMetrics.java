@@ -31,6 +31,7 @@ public final class IngressMetrics {
   private final Counter hedgesWon;
   private final Counter hedgesLost;
   private final ConcurrentHashMap<String, AtomicLong> scores = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> decisionTimers = new ConcurrentHashMap<>();
 
   public IngressMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -58,13 +59,16 @@ public final class IngressMetrics {
 
   /** Records a decision's latency and the scores of the targets it ranked. */
   public void decision(RouteDecision decision) {
-    Timer.builder("meshd.router.decision")
-        .description("Time to choose targets (filters and scoring)")
-        .tag("strategy", decision.strategy())
-        .publishPercentileHistogram()
-        .minimumExpectedValue(java.time.Duration.ofNanos(500))
-        .maximumExpectedValue(java.time.Duration.ofMillis(50))
-        .register(registry).record(decision.elapsed());
+    // One timer per strategy, built once: this runs on every request.
+    decisionTimers.computeIfAbsent(decision.strategy(), strategy ->
+        Timer.builder("meshd.router.decision")
+            .description("Time to choose targets (filters and scoring)")
+            .tag("strategy", strategy)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(java.time.Duration.ofNanos(500))
+            .maximumExpectedValue(java.time.Duration.ofMillis(50))
+            .register(registry))
+        .record(decision.elapsed());
     for (ScoredTarget t : decision.ranked()) {
       String model = decision.request().model();
       String node = t.candidate().nodeId();

@@ -47,10 +47,6 @@ public final class CandidateBuilder {
 
   /** The candidates for {@code model}; empty when nothing places or serves it (unknown model). */
   public List<Candidate> build(String model, RoutingTable table, List<FleetMember> members) {
-    Map<String, FleetMember> byId = new LinkedHashMap<>();
-    for (FleetMember m : members) {
-      byId.put(m.nodeId(), m);
-    }
     List<Placement> placements = table.placementsOf(model);
     List<Candidate> out = new ArrayList<>();
     if (placements.isEmpty()) {
@@ -63,6 +59,11 @@ public final class CandidateBuilder {
         }
       }
       return out;
+    }
+    // Only placed models look members up by id: the unplaced path above needs no map.
+    Map<String, FleetMember> byId = new LinkedHashMap<>();
+    for (FleetMember m : members) {
+      byId.put(m.nodeId(), m);
     }
     for (Placement placement : placements) {
       Optional<LinkSummary> slowest = slowestLink(placement);
@@ -86,7 +87,8 @@ public final class CandidateBuilder {
         }
       }
     }
-    return dedupe(out);
+    // One placement names each node once (entryNodes is distinct); only several can overlap.
+    return placements.size() == 1 ? out : dedupe(out);
   }
 
   private static List<String> entryNodes(Placement placement) {
