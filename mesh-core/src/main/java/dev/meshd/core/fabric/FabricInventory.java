@@ -19,21 +19,26 @@ import java.util.Set;
  * @param rdmaPorts RDMA ports in any state, ordered by device then port
  * @param gpuPeerLinks links between pairs of this host's GPUs
  * @param nvlinkLanes per-GPU NVLink lanes with their speeds
+ * @param libfabricProviders libfabric providers {@code fi_getinfo} (or {@code fi_info}) found,
+ *     one entry per provider and domain
  * @param reasons why something is absent or was skipped; never blank
  */
 public record FabricInventory(
     List<RdmaPort> rdmaPorts,
     List<GpuPeerLink> gpuPeerLinks,
     List<NvLinkLane> nvlinkLanes,
+    List<LibfabricProvider> libfabricProviders,
     List<String> reasons) {
 
   private static final FabricInventory EMPTY =
-      new FabricInventory(List.of(), List.of(), List.of(), List.of());
+      new FabricInventory(List.of(), List.of(), List.of(), List.of(), List.of());
 
   public FabricInventory {
     rdmaPorts = List.copyOf(Objects.requireNonNull(rdmaPorts, "rdmaPorts"));
     gpuPeerLinks = List.copyOf(Objects.requireNonNull(gpuPeerLinks, "gpuPeerLinks"));
     nvlinkLanes = List.copyOf(Objects.requireNonNull(nvlinkLanes, "nvlinkLanes"));
+    libfabricProviders =
+        List.copyOf(Objects.requireNonNull(libfabricProviders, "libfabricProviders"));
     reasons = List.copyOf(Objects.requireNonNull(reasons, "reasons"));
     for (String reason : reasons) {
       if (reason.isBlank()) {
@@ -49,7 +54,7 @@ public record FabricInventory(
 
   /** Nothing found, for the given reason. */
   public static FabricInventory absent(String reason) {
-    return new FabricInventory(List.of(), List.of(), List.of(), List.of(reason));
+    return new FabricInventory(List.of(), List.of(), List.of(), List.of(), List.of(reason));
   }
 
   /** Both inventories' entries, this one's first. */
@@ -59,18 +64,20 @@ public record FabricInventory(
         concat(rdmaPorts, other.rdmaPorts),
         concat(gpuPeerLinks, other.gpuPeerLinks),
         concat(nvlinkLanes, other.nvlinkLanes),
+        concat(libfabricProviders, other.libfabricProviders),
         concat(reasons, other.reasons));
   }
 
   /** Whether nothing at all was found (reasons aside). */
   public boolean isEmpty() {
-    return rdmaPorts.isEmpty() && gpuPeerLinks.isEmpty() && nvlinkLanes.isEmpty();
+    return rdmaPorts.isEmpty() && gpuPeerLinks.isEmpty() && nvlinkLanes.isEmpty()
+        && libfabricProviders.isEmpty();
   }
 
   /**
    * The fabric classes this node can offer now: those of its active RDMA ports and of its
-   * NVLink/XGMI peer links. QUIC and libfabric TCP depend on configuration and libraries, not
-   * on this inventory, so they are not included. Iterates in declaration order.
+   * NVLink/XGMI peer links, and of the libfabric providers found. QUIC depends on configuration,
+   * not on this inventory, so it is not included. Iterates in declaration order.
    */
   public Set<FabricClass> fabricClasses() {
     Set<FabricClass> classes = EnumSet.noneOf(FabricClass.class);
@@ -81,6 +88,9 @@ public record FabricInventory(
     }
     for (GpuPeerLink link : gpuPeerLinks) {
       link.kind().fabricClass().ifPresent(classes::add);
+    }
+    for (LibfabricProvider provider : libfabricProviders) {
+      classes.add(provider.fabricClass());
     }
     return Collections.unmodifiableSet(classes);
   }

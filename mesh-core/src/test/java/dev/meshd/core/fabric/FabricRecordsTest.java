@@ -80,20 +80,26 @@ class FabricRecordsTest {
         List.of(ibPort(RdmaPortState.ACTIVE),
             new RdmaPort("mlx5_1", 1, RdmaPortState.DOWN, 3, "Disabled", 100,
                 LinkLayer.ETHERNET)),
-        List.of(), List.of(), List.of());
+        List.of(), List.of(), List.of(), List.of());
     FabricInventory gpus = new FabricInventory(List.of(),
         List.of(new GpuPeerLink(0, 1, GpuLinkKind.NVLINK, 6),
             new GpuPeerLink(0, 2, GpuLinkKind.SYS, 0)),
-        List.of(), List.of("rocm-smi not found"));
+        List.of(), List.of(), List.of("rocm-smi not found"));
+    FabricInventory libfabric = new FabricInventory(List.of(), List.of(), List.of(),
+        List.of(new LibfabricProvider("tcp", "127.0.0.1/32", "lo", "FI_EP_MSG",
+            FabricClass.LIBFABRIC_TCP)),
+        List.of());
 
-    FabricInventory all = rdma.merge(gpus).merge(FabricInventory.absent("no libfabric"));
+    FabricInventory all = rdma.merge(gpus).merge(libfabric)
+        .merge(FabricInventory.absent("no libfabric"));
 
     assertThat(all.rdmaPorts()).hasSize(2);
     assertThat(all.gpuPeerLinks()).hasSize(2);
     assertThat(all.reasons()).containsExactly("rocm-smi not found", "no libfabric");
     // The down RoCE port and the PCIe path offer nothing.
+    assertThat(all.libfabricProviders()).extracting(LibfabricProvider::name).containsExactly("tcp");
     assertThat(all.fabricClasses())
-        .containsExactly(FabricClass.NVLINK, FabricClass.RDMA_IB);
+        .containsExactly(FabricClass.NVLINK, FabricClass.RDMA_IB, FabricClass.LIBFABRIC_TCP);
     assertThat(FabricInventory.empty().isEmpty()).isTrue();
     assertThat(FabricInventory.absent("x").isEmpty()).isTrue();
     assertThat(all.isEmpty()).isFalse();
@@ -103,7 +109,7 @@ class FabricRecordsTest {
   void inventoryRejectsBlankReasons() {
     assertThatThrownBy(() -> FabricInventory.absent(" "))
         .hasMessage("reasons: a blank entry (expected: words)");
-    assertThatThrownBy(() -> new FabricInventory(null, List.of(), List.of(), List.of()))
+    assertThatThrownBy(() -> new FabricInventory(null, List.of(), List.of(), List.of(), List.of()))
         .isInstanceOf(NullPointerException.class).hasMessage("rdmaPorts");
   }
 }

@@ -63,7 +63,7 @@ public final class SysfsRdmaDiscovery {
     if (devices.isEmpty()) {
       reasons.add("no RDMA devices under " + classDir);
     }
-    return new FabricInventory(ports, List.of(), List.of(), reasons);
+    return new FabricInventory(ports, List.of(), List.of(), List.of(), reasons);
   }
 
   private void readDevice(Path deviceDir, List<RdmaPort> ports, List<String> reasons) {

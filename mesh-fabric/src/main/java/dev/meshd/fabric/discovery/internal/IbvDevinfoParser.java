@@ -71,7 +71,7 @@ public final class IbvDevinfoParser {
       return FabricInventory.absent(
           TOOL + ": no devices: " + SysfsPortParser.abbreviate(first));
     }
-    return new FabricInventory(ports, List.of(), List.of(), reasons);
+    return new FabricInventory(ports, List.of(), List.of(), List.of(), reasons);
   }
 
   private static void finishPort(String device, int port, Map<String, String> fields,

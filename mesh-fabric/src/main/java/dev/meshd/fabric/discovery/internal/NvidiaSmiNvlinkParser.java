@@ -63,7 +63,7 @@ public final class NvidiaSmiNvlinkParser {
     if (lanes.isEmpty()) {
       reasons.add(TOOL + ": no NVLink links reported");
     }
-    return new FabricInventory(List.of(), List.of(), lanes, reasons);
+    return new FabricInventory(List.of(), List.of(), lanes, List.of(), reasons);
   }
 
   /** Decimal GB as nvidia-smi prints it, exactly: 25.781 → 25,781,000,000. */

@@ -59,7 +59,7 @@ public final class NvidiaSmiTopoParser {
         }
       }
     }
-    return new FabricInventory(List.of(), links, List.of(), reasons);
+    return new FabricInventory(List.of(), links, List.of(), List.of(), reasons);
   }
 
   private static Optional<GpuPeerLink> link(int a, int b, String cell) {

@@ -67,7 +67,7 @@ public final class RocmSmiTopoParser {
         }
       }
     }
-    return new FabricInventory(List.of(), links, List.of(), reasons);
+    return new FabricInventory(List.of(), links, List.of(), List.of(), reasons);
   }
 
   private static Optional<GpuMatrix> table(Map<String, List<String>> sections, String title) {
