@@ -2,6 +2,8 @@ package dev.meshd.bench;
 
 import dev.meshd.core.policy.Admission;
 import dev.meshd.router.Candidate;
+import dev.meshd.router.CandidateColumns;
+import dev.meshd.router.EligibleTargets;
 import dev.meshd.router.RouteRequest;
 import dev.meshd.router.ScoredTarget;
 import dev.meshd.router.ScoringContext;
@@ -34,8 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * alternates for retry or hedging ({@link #decide}: {@code SampleTime} for the latency
  * distribution, p50 and p99, and {@code Throughput} for decisions per second on one thread). The
  * full ranking with every term, what an explanation ({@code Route}) costs, is {@link #explain}.
- * {@link #route} is what the agent's router does per request: build the candidates from the
- * fleet view, the signals and the routing table, then filter and choose.
+ * {@link #route} is what the agent's router does per request ({@code Router.choose}): the
+ * model's columns (kept current by {@code CandidateTables}), filters, choice;
+ * {@link #routeWhileSignalsChange} the same while the columns are rebuilt as often as allowed.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -106,13 +109,28 @@ public class RouterDecisionBench {
     var table = new dev.meshd.router.route.RoutingTable(List.of(policy), List.of(),
         java.util.Set.of(), 1);
     var ledger = dev.meshd.router.route.DispatchLedger.system();
+    dev.meshd.core.signal.SignalView view = new dev.meshd.core.signal.SignalView() {
+      @Override
+      public List<dev.meshd.core.signal.AgedSignal> signals(String nodeId) {
+        return signals.getOrDefault(nodeId, List.of());
+      }
+
+      @Override
+      public long version() {
+        return signalsVersion;
+      }
+    };
     router = new dev.meshd.router.route.Router(new Strategies(new SplittableRandom(7)),
-        new dev.meshd.router.route.CandidateBuilder(
-            node -> signals.getOrDefault(node, List.of()), ledger),
+        new dev.meshd.router.route.CandidateBuilder(view, ledger),
         () -> table, () -> members, () -> dev.meshd.router.route.RouterSettings.DEFAULTS,
         System::nanoTime);
     request = context.request();
+    columns = CandidateColumns.of(candidates, System.nanoTime());
   }
+
+  /** Read by the router's signal view; {@link #routeWhileSignalsChange} bumps it per call. */
+  private volatile long signalsVersion = 1;
+  private CandidateColumns columns;
 
   /** The choice plus a retry and a hedge alternate. */
   static final int ALTERNATES = 3;
@@ -124,9 +142,33 @@ public class RouterDecisionBench {
     return scorer.best(context, filtered.eligible(), ALTERNATES);
   }
 
-  /** A whole per-request decision in the agent: candidates built, filtered, best 3 chosen. */
+  /**
+   * {@link #decide} on the model's columns, as the agent decides: filters and the strategy's
+   * columnar scoring, the best 3 turned back into candidates.
+   */
+  @Benchmark
+  public List<ScoredTarget> decideOnColumns() {
+    EligibleTargets eligible = TargetFilters.eligible(columns, context, admission,
+        System.nanoTime());
+    return scorer.best(context, eligible, ALTERNATES);
+  }
+
+  /**
+   * A whole per-request decision in the agent ({@code Router.choose}): policy match, the model's
+   * columns (built once: nothing changes here), filters, the best 3.
+   */
   @Benchmark
   public dev.meshd.router.route.RouteDecision route() {
+    return router.choose(request, ALTERNATES);
+  }
+
+  /**
+   * {@link #route} while every call sees new signals: the worst case, where the columns are
+   * rebuilt in the background as often as allowed (every 2 ms) while decisions go on.
+   */
+  @Benchmark
+  public dev.meshd.router.route.RouteDecision routeWhileSignalsChange() {
+    signalsVersion++;
     return router.choose(request, ALTERNATES);
   }
 

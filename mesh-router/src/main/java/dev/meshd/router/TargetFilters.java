@@ -69,6 +69,37 @@ public final class TargetFilters {
         new Rejections(rejected, failed, rejectedCount, context.staleBound(), max));
   }
 
+  /**
+   * {@link #apply}'s eligible targets over columns, in column order, at {@code nowNanos} on the
+   * columns' clock: the same filters in the same order, without naming the rejected ones (a
+   * decision that finds none eligible asks {@link #apply} why).
+   */
+  public static EligibleTargets eligible(CandidateColumns columns, ScoringContext context,
+      Admission admission, long nowNanos) {
+    int n = columns.size();
+    int[] index = new int[n];
+    int[] routed = new int[n];
+    int size = 0;
+    int max = admission.maxQueueDepthPerTarget();
+    boolean dropStale = context.stalePolicy() == StalePolicy.DROP;
+    long staleNanos = context.staleBound().toNanos();
+    for (int i = 0; i < n; i++) {
+      if (columns.blocked(i) != CandidateColumns.OPEN) {
+        continue;
+      }
+      if (dropStale && columns.ageNanos(i, nowNanos) > staleNanos) {
+        continue;
+      }
+      int sent = columns.routedSinceSignal(i);
+      if (max > 0 && columns.queueDepth(i) + sent > max) {
+        continue;
+      }
+      index[size] = i;
+      routed[size++] = sent;
+    }
+    return new EligibleTargets(columns, index, routed, size, nowNanos);
+  }
+
   private static Filter firstFailed(Candidate c, ScoringContext context, boolean dropStale,
       int maxQueue) {
     if (!c.alive()) {

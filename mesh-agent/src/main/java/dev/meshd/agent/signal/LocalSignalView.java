@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * This agent's own signals as a {@link SignalView}: its runtimes, aged by the same clock that
@@ -18,11 +19,20 @@ public final class LocalSignalView implements SignalView {
   private final String selfId;
   private final SignalSource source;
   private final Clock clock;
+  /** Bumped after every observation of this agent's runtimes, for {@link #version()}. */
+  private final AtomicLong observations = new AtomicLong();
 
   public LocalSignalView(String selfId, SignalSource source, Clock clock) {
     this.selfId = selfId;
     this.source = source;
     this.clock = clock;
+    source.onSignals(signals -> observations.incrementAndGet());
+  }
+
+  /** Changes after every observation of this agent's runtimes (each renews their age). */
+  @Override
+  public long version() {
+    return observations.get();
   }
 
   @Override

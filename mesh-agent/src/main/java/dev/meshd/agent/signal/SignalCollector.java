@@ -79,6 +79,9 @@ public final class SignalCollector implements SignalView, AutoCloseable {
   private final SignalMetrics metrics;
   private final Map<String, Inbound> streams = new HashMap<>(); // guarded by this
   private final Map<String, Received> latest = new ConcurrentHashMap<>();
+  /** Bumped after every change of {@link #latest}, for {@link #version()}. */
+  private final java.util.concurrent.atomic.AtomicLong changes =
+      new java.util.concurrent.atomic.AtomicLong();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private FleetView.Subscription subscription; // guarded by this
   private boolean started; // guarded by this
@@ -138,6 +141,17 @@ public final class SignalCollector implements SignalView, AutoCloseable {
   }
 
   /**
+   * Changes with every batch stored (heartbeats included: they renew the age) and every node
+   * forgotten, and with this agent's own signals. Both counters only grow, so their sum changes
+   * whenever either does.
+   */
+  @Override
+  public long version() {
+    long own = local.version();
+    return own == UNVERSIONED ? UNVERSIONED : changes.get() + own;
+  }
+
+  /**
    * Calls {@code listener} with the node id after each batch is stored, on the thread that
    * received it. The listener must not block.
    */
@@ -165,6 +179,12 @@ public final class SignalCollector implements SignalView, AutoCloseable {
     streams.clear();
   }
 
+  private void forget(String nodeId) {
+    if (latest.remove(nodeId) != null) {
+      changes.incrementAndGet();
+    }
+  }
+
   private void onFleetEvent(FleetEvent event) {
     reconcile(event.member(), event.type() == FleetEvent.Type.REMOVED);
   }
@@ -177,7 +197,7 @@ public final class SignalCollector implements SignalView, AutoCloseable {
     MemberState state = member.state();
     if (removed || state == MemberState.LEFT) {
       stopStream(nodeId, "member left");
-      latest.remove(nodeId);
+      forget(nodeId);
       return;
     }
     if (state == MemberState.DEAD) {
@@ -190,7 +210,7 @@ public final class SignalCollector implements SignalView, AutoCloseable {
     String address = member.record().grpcAddress();
     if (member.record().runtimes().isEmpty() || address.isBlank()) {
       stopStream(nodeId, "member has no runtimes");
-      latest.remove(nodeId);
+      forget(nodeId);
       return;
     }
     Inbound existing = streams.get(nodeId);
@@ -330,6 +350,7 @@ public final class SignalCollector implements SignalView, AutoCloseable {
       inbound.failures = 0;
       inbound.lastHeardNanos = receivedNanos;
       latest.put(inbound.nodeId, new Received(List.copyOf(entries), receivedNanos));
+      changes.incrementAndGet();
     }
     metrics.onBatch(entries.stream().mapToLong(Entry::ageMicros));
     for (Consumer<String> listener : listeners) {

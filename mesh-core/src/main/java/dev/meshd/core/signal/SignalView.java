@@ -16,4 +16,17 @@ public interface SignalView {
    * none has been received (a node without runtimes, or one not yet heard from).
    */
   List<AgedSignal> signals(String nodeId);
+
+  /** {@link #version()} of a view that cannot tell when it changes. */
+  long UNVERSIONED = -1;
+
+  /**
+   * A number that changes whenever any signal this view answers with may have changed (a new
+   * batch, a heartbeat with a newer observation, a node forgotten), so a reader that keeps a copy
+   * of the signals knows when to refresh it; never decreases. {@link #UNVERSIONED} when the view
+   * cannot tell: its readers must then assume every call sees a change.
+   */
+  default long version() {
+    return UNVERSIONED;
+  }
 }

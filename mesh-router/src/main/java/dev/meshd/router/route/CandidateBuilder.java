@@ -45,6 +45,15 @@ public final class CandidateBuilder {
     this.ledger = ledger;
   }
 
+  /** {@link SignalView#version()} of the signals candidates are built from. */
+  long signalsVersion() {
+    return signals.version();
+  }
+
+  DispatchLedger ledger() {
+    return ledger;
+  }
+
   /** The candidates for {@code model}; empty when nothing places or serves it (unknown model). */
   public List<Candidate> build(String model, RoutingTable table, List<FleetMember> members) {
     List<Placement> placements = table.placementsOf(model);

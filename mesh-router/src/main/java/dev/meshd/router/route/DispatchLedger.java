@@ -17,6 +17,10 @@ public final class DispatchLedger {
 
   private final LongSupplier nanoTime;
   private final ConcurrentHashMap<String, Sends> byTarget = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong dispatches =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.List<java.util.function.Consumer<String>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public DispatchLedger(LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
@@ -29,6 +33,23 @@ public final class DispatchLedger {
   /** Notes one request sent to {@code targetKey} now. */
   public void recordDispatch(String targetKey) {
     byTarget.computeIfAbsent(targetKey, k -> new Sends()).add(nanoTime.getAsLong());
+    dispatches.incrementAndGet();
+    for (java.util.function.Consumer<String> listener : listeners) {
+      listener.accept(targetKey);
+    }
+  }
+
+  /** How many dispatches were recorded so far: a reader that copied counts can tell it raced. */
+  public long dispatches() {
+    return dispatches.get();
+  }
+
+  /**
+   * Calls {@code listener} with the target key after each dispatch is recorded, on the
+   * recording thread. The listener must not block.
+   */
+  public void onDispatch(java.util.function.Consumer<String> listener) {
+    listeners.add(listener);
   }
 
   /** Requests sent to {@code targetKey} within the last {@code window}. */

@@ -2,6 +2,7 @@ package dev.meshd.router.strategy;
 
 import dev.meshd.core.policy.StrategyNames;
 import dev.meshd.router.Candidate;
+import dev.meshd.router.EligibleTargets;
 import dev.meshd.router.ScoredTarget;
 import dev.meshd.router.ScoringContext;
 import java.util.List;
@@ -25,6 +26,12 @@ public final class FabricAwareScorer implements TargetScorer {
 
   @Override
   public List<ScoredTarget> best(ScoringContext context, List<Candidate> eligible, int k) {
+    TargetScorer.checkK(k);
+    return WeightedTerms.loadAndPlacement(context, false).best(eligible, k);
+  }
+
+  @Override
+  public List<ScoredTarget> best(ScoringContext context, EligibleTargets eligible, int k) {
     TargetScorer.checkK(k);
     return WeightedTerms.loadAndPlacement(context, false).best(eligible, k);
   }

@@ -2,6 +2,7 @@ package dev.meshd.router.strategy;
 
 import dev.meshd.core.policy.StrategyNames;
 import dev.meshd.router.Candidate;
+import dev.meshd.router.EligibleTargets;
 import dev.meshd.router.ScoredTarget;
 import dev.meshd.router.ScoringContext;
 import java.util.ArrayList;
@@ -66,13 +67,36 @@ public final class HybridScorer implements TargetScorer {
   @Override
   public List<ScoredTarget> best(ScoringContext context, List<Candidate> eligible, int k) {
     TargetScorer.checkK(k);
-    int n = eligible.size();
-    if (k >= n) {
+    if (k >= eligible.size()) {
       return rank(context, eligible);
     }
     WeightedTerms terms = WeightedTerms.loadAndPlacement(context, true);
     double[] scores = terms.scores(eligible);
-    Selection.IndexOrder order = Selection.bestFirst(scores, eligible);
+    return terms.scored(eligible, bestFirstWithTiePick(scores, k,
+        Selection.bestFirst(scores, eligible)));
+  }
+
+  /** {@link #best(ScoringContext, List, int)} scored straight from the columns. */
+  @Override
+  public List<ScoredTarget> best(ScoringContext context, EligibleTargets eligible, int k) {
+    TargetScorer.checkK(k);
+    if (k >= eligible.size()) {
+      return rank(context, eligible.asList());
+    }
+    WeightedTerms terms = WeightedTerms.loadAndPlacement(context, true);
+    double[] scores = terms.scores(eligible);
+    return terms.scored(eligible, bestFirstWithTiePick(scores, k,
+        Selection.bestFirst(scores, eligible)));
+  }
+
+  /**
+   * {@link #rank}'s first k positions without sorting: the near-equal best targets are exactly
+   * the first {@code ties} of the sorted order, so counting them needs only the best score, and
+   * the random pick (the same single draw as {@code rank}) is found by rank among them when it
+   * falls beyond the best k.
+   */
+  private int[] bestFirstWithTiePick(double[] scores, int k, Selection.IndexOrder order) {
+    int n = scores.length;
     int[] top = Selection.top(n, k, -1, -1, order);
     double best = scores[top[0]];
     int ties = 1;
@@ -82,7 +106,7 @@ public final class HybridScorer implements TargetScorer {
       }
     }
     if (ties == 1) {
-      return terms.scored(eligible, top);
+      return top;
     }
     int pick = random.nextInt(ties);
     int[] chosenFirst = new int[k];
@@ -94,7 +118,7 @@ public final class HybridScorer implements TargetScorer {
       chosenFirst[0] = nthTie(scores, best, ties, pick, order);
       System.arraycopy(top, 0, chosenFirst, 1, k - 1);
     }
-    return terms.scored(eligible, chosenFirst);
+    return chosenFirst;
   }
 
   /** The target at position {@code rank} of the sorted order, which lies among the ties. */

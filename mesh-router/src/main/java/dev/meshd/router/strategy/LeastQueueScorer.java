@@ -2,10 +2,13 @@ package dev.meshd.router.strategy;
 
 import dev.meshd.core.policy.StrategyNames;
 import dev.meshd.router.Candidate;
+import dev.meshd.router.CandidateColumns;
+import dev.meshd.router.EligibleTargets;
 import dev.meshd.router.ScoreTerm;
 import dev.meshd.router.ScoredTarget;
 import dev.meshd.router.ScoringContext;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Join-the-shortest-queue on the reported queue depth; equal queues go to the target with fewer
@@ -28,13 +31,37 @@ public final class LeastQueueScorer implements TargetScorer {
   public List<ScoredTarget> best(ScoringContext context, List<Candidate> eligible, int k) {
     TargetScorer.checkK(k);
     double[] scores = scores(eligible);
-    int[] top = Selection.top(eligible.size(), Math.min(k, eligible.size()), -1, -1,
-        Selection.bestFirst(scores, eligible));
+    return best(Selection.top(eligible.size(), Math.min(k, eligible.size()), -1, -1,
+        Selection.bestFirst(scores, eligible)), eligible::get);
+  }
+
+  /** {@link #best(ScoringContext, List, int)} scored straight from the columns. */
+  @Override
+  public List<ScoredTarget> best(ScoringContext context, EligibleTargets eligible, int k) {
+    TargetScorer.checkK(k);
+    double[] scores = scores(eligible);
+    return best(Selection.top(eligible.size(), Math.min(k, eligible.size()), -1, -1,
+        Selection.bestFirst(scores, eligible)), eligible::candidate);
+  }
+
+  private static List<ScoredTarget> best(int[] top, IntFunction<Candidate> candidate) {
     ScoredTarget[] best = new ScoredTarget[top.length];
     for (int i = 0; i < top.length; i++) {
-      best[i] = score(eligible.get(top[i]));
+      best[i] = score(candidate.apply(top[i]));
     }
     return List.of(best);
+  }
+
+  /** {@link #value} of every eligible target, from the columns. */
+  static double[] scores(EligibleTargets eligible) {
+    CandidateColumns columns = eligible.columns();
+    double[] scores = new double[eligible.size()];
+    for (int j = 0; j < scores.length; j++) {
+      int i = eligible.column(j);
+      scores[j] = Ranking.queueTerm(columns.queueDepth(i))
+          + Ranking.queueTerm(columns.runningRequests(i)) * 1e-3;
+    }
+    return scores;
   }
 
   static double[] scores(List<Candidate> eligible) {

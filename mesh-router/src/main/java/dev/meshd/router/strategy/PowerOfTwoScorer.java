@@ -2,11 +2,14 @@ package dev.meshd.router.strategy;
 
 import dev.meshd.core.policy.StrategyNames;
 import dev.meshd.router.Candidate;
+import dev.meshd.router.EligibleTargets;
 import dev.meshd.router.ScoreTerm;
 import dev.meshd.router.ScoredTarget;
 import dev.meshd.router.ScoringContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -68,13 +71,35 @@ public final class PowerOfTwoScorer implements TargetScorer {
     if (n == 1 || k >= n) {
       return rank(context, eligible);
     }
+    return best(n, k, eligible::get, () -> {
+      double[] scores = LeastQueueScorer.scores(eligible);
+      return Selection.bestFirst(scores, eligible);
+    });
+  }
+
+  /** {@link #best(ScoringContext, List, int)} on columns: the same draws, then by selection. */
+  @Override
+  public List<ScoredTarget> best(ScoringContext context, EligibleTargets eligible, int k) {
+    TargetScorer.checkK(k);
+    int n = eligible.size();
+    if (n == 1 || k >= n) {
+      return rank(context, eligible.asList());
+    }
+    return best(n, k, eligible::candidate, () -> {
+      double[] scores = LeastQueueScorer.scores(eligible);
+      return Selection.bestFirst(scores, eligible);
+    });
+  }
+
+  private List<ScoredTarget> best(int n, int k, IntFunction<Candidate> candidate,
+      Supplier<Selection.IndexOrder> byQueue) {
     int a = random.nextInt(n);
     int b = random.nextInt(n - 1);
     if (b >= a) {
       b++;
     }
-    ScoredTarget first = LeastQueueScorer.score(eligible.get(a));
-    ScoredTarget second = LeastQueueScorer.score(eligible.get(b));
+    ScoredTarget first = LeastQueueScorer.score(candidate.apply(a));
+    ScoredTarget second = LeastQueueScorer.score(candidate.apply(b));
     if (second.score() > first.score()) {
       ScoredTarget swap = first;
       first = second;
@@ -86,10 +111,10 @@ public final class PowerOfTwoScorer implements TargetScorer {
       best[1] = sampled(second, 1.0);
     }
     if (k > 2) {
-      double[] scores = LeastQueueScorer.scores(eligible);
-      int[] rest = Selection.top(n, k - 2, a, b, Selection.bestFirst(scores, eligible));
+      // Only a retry or hedge alternate beyond the two samples needs every queue scored.
+      int[] rest = Selection.top(n, k - 2, a, b, byQueue.get());
       for (int i = 0; i < rest.length; i++) {
-        best[i + 2] = LeastQueueScorer.score(eligible.get(rest[i]));
+        best[i + 2] = LeastQueueScorer.score(candidate.apply(rest[i]));
       }
     }
     return List.of(best);

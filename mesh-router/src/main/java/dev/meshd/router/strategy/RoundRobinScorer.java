@@ -2,11 +2,13 @@ package dev.meshd.router.strategy;
 
 import dev.meshd.core.policy.StrategyNames;
 import dev.meshd.router.Candidate;
+import dev.meshd.router.EligibleTargets;
 import dev.meshd.router.ScoreTerm;
 import dev.meshd.router.ScoredTarget;
 import dev.meshd.router.ScoringContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -42,12 +44,25 @@ public final class RoundRobinScorer implements TargetScorer {
   @Override
   public List<ScoredTarget> best(ScoringContext context, List<Candidate> eligible, int k) {
     TargetScorer.checkK(k);
-    int n = eligible.size();
-    if (k >= n) {
+    if (k >= eligible.size()) {
       return rank(context, eligible);
     }
+    return best(eligible.size(), k, eligible::get, Selection.byKey(eligible));
+  }
+
+  /** {@link #best(ScoringContext, List, int)} on columns: key order is the columns' key rank. */
+  @Override
+  public List<ScoredTarget> best(ScoringContext context, EligibleTargets eligible, int k) {
+    TargetScorer.checkK(k);
+    if (k >= eligible.size()) {
+      return rank(context, eligible.asList());
+    }
+    return best(eligible.size(), k, eligible::candidate, Selection.byKey(eligible));
+  }
+
+  private List<ScoredTarget> best(int n, int k, IntFunction<Candidate> candidate,
+      Selection.IndexOrder byKey) {
     int start = (int) Math.floorMod(next.getAndIncrement(), (long) n);
-    Selection.IndexOrder byKey = Selection.byKey(eligible);
     int[] indices = Selection.identity(n);
     int first = Selection.select(indices, 0, n, start, byKey);
     // After the select, indices[start + 1..n) hold the larger keys and indices[0..start) the
@@ -55,12 +70,13 @@ public final class RoundRobinScorer implements TargetScorer {
     int[] after = Selection.top(indices, start + 1, n, Math.min(k - 1, n - 1 - start), byKey);
     int[] wrapped = Selection.top(indices, 0, start, k - 1 - after.length, byKey);
     ScoredTarget[] best = new ScoredTarget[k];
-    best[0] = rotation(eligible.get(first), 0, n);
+    best[0] = rotation(candidate.apply(first), 0, n);
     for (int i = 0; i < after.length; i++) {
-      best[1 + i] = rotation(eligible.get(after[i]), 1 + i, n);
+      best[1 + i] = rotation(candidate.apply(after[i]), 1 + i, n);
     }
     for (int i = 0; i < wrapped.length; i++) {
-      best[1 + after.length + i] = rotation(eligible.get(wrapped[i]), 1 + after.length + i, n);
+      best[1 + after.length + i] =
+          rotation(candidate.apply(wrapped[i]), 1 + after.length + i, n);
     }
     return List.of(best);
   }

@@ -1,6 +1,8 @@
 package dev.meshd.router.strategy;
 
 import dev.meshd.router.Candidate;
+import dev.meshd.router.CandidateColumns;
+import dev.meshd.router.EligibleTargets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -29,6 +31,26 @@ final class Selection {
       c = Ranking.compareKeys(candidates.get(a), candidates.get(b));
       return c != 0 ? c : Integer.compare(a, b);
     };
+  }
+
+  /**
+   * {@link #bestFirst(double[], List)} over columns: score descending, then key rank (which
+   * already orders equal keys by position, as a stable sort would).
+   */
+  static IndexOrder bestFirst(double[] scores, EligibleTargets eligible) {
+    CandidateColumns columns = eligible.columns();
+    return (a, b) -> {
+      int c = Double.compare(scores[b], scores[a]);
+      return c != 0 ? c : Integer.compare(columns.keyRank(eligible.column(a)),
+          columns.keyRank(eligible.column(b)));
+    };
+  }
+
+  /** {@link #byKey} over columns: key rank, which orders equal keys by position. */
+  static IndexOrder byKey(EligibleTargets eligible) {
+    CandidateColumns columns = eligible.columns();
+    return (a, b) -> Integer.compare(columns.keyRank(eligible.column(a)),
+        columns.keyRank(eligible.column(b)));
   }
 
   /**

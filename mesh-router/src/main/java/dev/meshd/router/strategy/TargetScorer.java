@@ -1,6 +1,7 @@
 package dev.meshd.router.strategy;
 
 import dev.meshd.router.Candidate;
+import dev.meshd.router.EligibleTargets;
 import dev.meshd.router.ScoredTarget;
 import dev.meshd.router.ScoringContext;
 import java.util.List;
@@ -36,6 +37,16 @@ public interface TargetScorer {
     checkK(k);
     List<ScoredTarget> ranked = rank(context, eligible);
     return List.copyOf(ranked.size() <= k ? ranked : ranked.subList(0, k));
+  }
+
+  /**
+   * {@link #best(ScoringContext, List, int)} over columns: the same targets, scores and terms as
+   * on {@code eligible.asList()}, and the same change to the strategy's state. Strategies whose
+   * scores come from primitive figures override it to score straight from the columns; this
+   * default turns the targets into candidates first.
+   */
+  default List<ScoredTarget> best(ScoringContext context, EligibleTargets eligible, int k) {
+    return best(context, eligible.asList(), k);
   }
 
   /** The argument check every {@link #best} implementation starts with. */

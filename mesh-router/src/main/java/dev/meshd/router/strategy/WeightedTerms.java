@@ -1,6 +1,8 @@
 package dev.meshd.router.strategy;
 
 import dev.meshd.router.Candidate;
+import dev.meshd.router.CandidateColumns;
+import dev.meshd.router.EligibleTargets;
 import dev.meshd.router.LinkSummary;
 import dev.meshd.router.RouteRequest;
 import dev.meshd.router.ScoreTerm;
@@ -120,6 +122,83 @@ final class WeightedTerms {
     double[] scores = scores(eligible);
     return scored(eligible, Selection.top(eligible.size(), Math.min(k, eligible.size()), -1, -1,
         Selection.bestFirst(scores, eligible)));
+  }
+
+  /** The fast path over columns: {@link #best(List, int)} for {@code eligible.asList()}. */
+  List<ScoredTarget> best(EligibleTargets eligible, int k) {
+    double[] scores = scores(eligible);
+    return scored(eligible, Selection.top(eligible.size(), Math.min(k, eligible.size()), -1, -1,
+        Selection.bestFirst(scores, eligible)));
+  }
+
+  /**
+   * {@link #score} of every eligible target, by position, read from the columns: the same
+   * products added in the same order as {@link #score}, so equal to the last bit.
+   */
+  double[] scores(EligibleTargets eligible) {
+    CandidateColumns columns = eligible.columns();
+    int n = eligible.size();
+    double[] scores = new double[n];
+    long staleNanos = staleBound.toNanos();
+    int originNode = -2;
+    int originHost = -2;
+    int originZone = -2;
+    int originRegion = -2;
+    if (origin != null) {
+      // -1 (a name no target has) matches nothing; -2 (an empty origin field) is never asked.
+      originNode = columns.symbol(origin.nodeId());
+      originHost = origin.hostId().isEmpty() ? -2 : columns.symbol(origin.hostId());
+      originZone = origin.zone().isEmpty() ? -2 : columns.symbol(origin.zone());
+      originRegion = origin.region().isEmpty() ? -2 : columns.symbol(origin.region());
+    }
+    for (int j = 0; j < n; j++) {
+      int i = eligible.column(j);
+      double queue = effectiveQueue ? eligible.effectiveQueue(j) : columns.queueDepth(i);
+      double sum = 0;
+      sum += Ranking.queueTerm(queue) * queueDepth;
+      sum += (1.0 - (columns.kvKnown(i) ? columns.kvUsage(i) : UNKNOWN_KV_USAGE)) * kvHeadroom;
+      sum += clamp(columns.vramFreeRatio(i)) * vramHeadroom;
+      sum += (1.0 - clamp(columns.gpuUtilization(i))) * gpuUtilization;
+      if (penalizeStale) {
+        sum += (eligible.ageNanos(j) > staleNanos ? 0.0 : 1.0) * freshness;
+      }
+      if (origin != null) {
+        sum += locality(columns, i, originNode, originHost, originZone, originRegion) * locality;
+      }
+      if (placement) {
+        LinkSummary link = columns.link(i);
+        sum += (link == null ? 1.0 : fabric(link)) * fabric;
+      }
+      scores[j] = weightSum == 0 ? 0 : sum / weightSum;
+    }
+    return scores;
+  }
+
+  /** {@link #locality(RouteRequest.Origin, Candidate)} on symbols. */
+  private static double locality(CandidateColumns columns, int i, int node, int host, int zone,
+      int region) {
+    if (columns.nodeSymbol(i) == node) {
+      return 1.0;
+    }
+    if (columns.hostSymbol(i) == host) {
+      return 0.9;
+    }
+    if (columns.zoneSymbol(i) == zone) {
+      return 0.6;
+    }
+    if (columns.regionSymbol(i) == region) {
+      return 0.3;
+    }
+    return 0.0;
+  }
+
+  /** The eligible targets at {@code positions}, in that order, with their terms. */
+  List<ScoredTarget> scored(EligibleTargets eligible, int[] positions) {
+    ScoredTarget[] scored = new ScoredTarget[positions.length];
+    for (int p = 0; p < positions.length; p++) {
+      scored[p] = scored(eligible.candidate(positions[p]));
+    }
+    return List.of(scored);
   }
 
   /** {@link #score} of every target, by position. */

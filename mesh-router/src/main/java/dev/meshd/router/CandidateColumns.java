@@ -1,0 +1,259 @@
+package dev.meshd.router;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * One model's candidates laid out by column, for decisions that read every target: the figures
+ * the hard filters and the scoring terms look at in primitive arrays, the strings they compare
+ * (node, host, zone, region) as small integer symbols, and each target's place in key order. A
+ * decision then walks arrays instead of chasing each candidate's objects; at 1,000 targets that
+ * is most of what a decision costs.
+ *
+ * <p>Built from {@link Candidate}s when the fleet, the signals or the placements change, and read
+ * by many decisions after that, so two figures are kept live rather than copied:
+ *
+ * <ul>
+ *   <li>a signal's age is kept as the monotonic time its figures were taken ({@link
+ *       #signalTakenNanos}), so that age, and staleness, grow with the reader's clock even when
+ *       nothing rebuilds the columns (a node that stops sending must still become stale);
+ *   <li>the requests this router sent to a target since its signal ({@link #routedSinceSignal})
+ *       are counted in place by {@link #addRouted}, so consecutive decisions spread before the
+ *       next signal arrives.
+ * </ul>
+ *
+ * <p>{@link #candidate} turns a column back into a {@link Candidate} aged to a given time, equal
+ * field for field to what {@link dev.meshd.router.route} would have built at that time; the
+ * scores of both forms agree to the last bit (see the strategies' columnar paths).
+ *
+ * <p>Thread-safe: immutable apart from the routed counters, which are atomic.
+ */
+public final class CandidateColumns {
+
+  /** {@link #blocked} for an eligible-so-far target. */
+  public static final byte OPEN = 0;
+  /** {@link #blocked}: the node is not ALIVE. */
+  public static final byte NOT_ALIVE = 1;
+  /** {@link #blocked}: the node or the placement is cordoned. */
+  public static final byte DRAINING = 2;
+  /** {@link #blocked}: the runtime is unhealthy. */
+  public static final byte UNHEALTHY = 3;
+
+  private final Candidate[] candidates;
+  private final long builtAtNanos;
+  private final double[] queueDepth;
+  private final double[] runningRequests;
+  private final double[] kvUsage;
+  private final boolean[] kvKnown;
+  private final double[] vramFreeRatio;
+  private final double[] gpuUtilization;
+  private final long[] signalTakenNanos;
+  private final byte[] blocked;
+  private final int[] keyRank;
+  private final LinkSummary[] links;
+  private final int[] nodeSymbol;
+  private final int[] hostSymbol;
+  private final int[] zoneSymbol;
+  private final int[] regionSymbol;
+  private final Map<String, Integer> symbols;
+  private final Map<String, int[]> indexByKey;
+  private final AtomicIntegerArray routed;
+
+  private CandidateColumns(List<Candidate> list, long builtAtNanos, int[] keyRank) {
+    int n = list.size();
+    this.candidates = list.toArray(Candidate[]::new);
+    this.builtAtNanos = builtAtNanos;
+    this.keyRank = keyRank;
+    queueDepth = new double[n];
+    runningRequests = new double[n];
+    kvUsage = new double[n];
+    kvKnown = new boolean[n];
+    vramFreeRatio = new double[n];
+    gpuUtilization = new double[n];
+    signalTakenNanos = new long[n];
+    blocked = new byte[n];
+    links = new LinkSummary[n];
+    nodeSymbol = new int[n];
+    hostSymbol = new int[n];
+    zoneSymbol = new int[n];
+    regionSymbol = new int[n];
+    symbols = new HashMap<>();
+    indexByKey = HashMap.newHashMap(n);
+    routed = new AtomicIntegerArray(n);
+    for (int i = 0; i < n; i++) {
+      Candidate c = candidates[i];
+      queueDepth[i] = c.queueDepth();
+      runningRequests[i] = c.runningRequests();
+      kvKnown[i] = c.kvCacheUsage().isPresent();
+      kvUsage[i] = kvKnown[i] ? c.kvCacheUsage().getAsDouble() : 0;
+      vramFreeRatio[i] = c.vramFreeRatio();
+      gpuUtilization[i] = c.gpuUtilization();
+      signalTakenNanos[i] = builtAtNanos - saturatedNanos(c.signalAge());
+      blocked[i] = !c.alive() ? NOT_ALIVE : c.draining() ? DRAINING
+          : !c.runtimeHealthy() ? UNHEALTHY : OPEN;
+      links[i] = c.slowestLink().orElse(null);
+      nodeSymbol[i] = intern(c.nodeId());
+      hostSymbol[i] = intern(c.hostId());
+      zoneSymbol[i] = intern(c.zone());
+      regionSymbol[i] = intern(c.region());
+      indexByKey.merge(c.key(), new int[] {i}, CandidateColumns::concat);
+      routed.set(i, c.routedSinceSignal());
+    }
+  }
+
+  /**
+   * The columns of {@code candidates}, whose signal ages are as of {@code builtAtNanos} on the
+   * reader's monotonic clock. Key ranks follow {@link Candidate#key()}'s string order, position
+   * breaking ties: the order the strategies' rankings break equal scores by.
+   */
+  public static CandidateColumns of(List<Candidate> candidates, long builtAtNanos) {
+    int n = candidates.size();
+    String[] keys = new String[n];
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = candidates.get(i).key();
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> {
+      int c = keys[a].compareTo(keys[b]);
+      return c != 0 ? c : Integer.compare(a, b);
+    });
+    int[] rank = new int[n];
+    for (int r = 0; r < n; r++) {
+      rank[order[r]] = r;
+    }
+    return new CandidateColumns(candidates, builtAtNanos, rank);
+  }
+
+  private int intern(String value) {
+    return symbols.computeIfAbsent(value, v -> symbols.size());
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 4;
+    }
+  }
+
+  public int size() {
+    return candidates.length;
+  }
+
+  /** When the columns were built, on the reader's monotonic clock. */
+  public long builtAtNanos() {
+    return builtAtNanos;
+  }
+
+  public double queueDepth(int i) {
+    return queueDepth[i];
+  }
+
+  public double runningRequests(int i) {
+    return runningRequests[i];
+  }
+
+  /** The KV-cache use, meaningful only where {@link #kvKnown} is true. */
+  public double kvUsage(int i) {
+    return kvUsage[i];
+  }
+
+  public boolean kvKnown(int i) {
+    return kvKnown[i];
+  }
+
+  public double vramFreeRatio(int i) {
+    return vramFreeRatio[i];
+  }
+
+  public double gpuUtilization(int i) {
+    return gpuUtilization[i];
+  }
+
+  /** When target {@code i}'s load figures were taken, on the reader's monotonic clock. */
+  public long signalTakenNanos(int i) {
+    return signalTakenNanos[i];
+  }
+
+  /** {@link #OPEN}, or the first of the filters that need no request-time figure it fails. */
+  public byte blocked(int i) {
+    return blocked[i];
+  }
+
+  /** Target {@code i}'s place in key order, unique: the strategies' last tie-break. */
+  public int keyRank(int i) {
+    return keyRank[i];
+  }
+
+  /** The pipeline's slowest link; null for a replica. */
+  public LinkSummary link(int i) {
+    return links[i];
+  }
+
+  public int nodeSymbol(int i) {
+    return nodeSymbol[i];
+  }
+
+  public int hostSymbol(int i) {
+    return hostSymbol[i];
+  }
+
+  public int zoneSymbol(int i) {
+    return zoneSymbol[i];
+  }
+
+  public int regionSymbol(int i) {
+    return regionSymbol[i];
+  }
+
+  /** The symbol of a node, host, zone or region name; -1 when no candidate has it. */
+  public int symbol(String value) {
+    Integer s = symbols.get(value);
+    return s == null ? -1 : s;
+  }
+
+  /** Requests this router sent to target {@code i} since its signal was taken. */
+  public int routedSinceSignal(int i) {
+    return routed.get(i);
+  }
+
+  /**
+   * Counts one request sent to the target with {@code key} (to each, should two candidates share
+   * a key, as the dispatch ledger counts by key); false when no target has it.
+   */
+  public boolean addRouted(String key) {
+    int[] positions = indexByKey.get(key);
+    if (positions == null) {
+      return false;
+    }
+    for (int i : positions) {
+      routed.incrementAndGet(i);
+    }
+    return true;
+  }
+
+  private static int[] concat(int[] a, int[] b) {
+    int[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
+  /** Target {@code i} as a {@link Candidate}, aged to {@code nowNanos}, with {@code routed}. */
+  public Candidate candidate(int i, long nowNanos, int routedSinceSignal) {
+    Candidate c = candidates[i];
+    return new Candidate(c.nodeId(), c.hostId(), c.zone(), c.region(), c.runtime(), c.model(),
+        c.alive(), c.draining(), c.runtimeHealthy(), c.unhealthyReason(), c.queueDepth(),
+        c.runningRequests(), c.kvCacheUsage(), c.vramFreeRatio(), c.gpuUtilization(),
+        Duration.ofNanos(ageNanos(i, nowNanos)), routedSinceSignal, c.slowestLink());
+  }
+
+  /** Target {@code i}'s signal age at {@code nowNanos}; never negative. */
+  public long ageNanos(int i, long nowNanos) {
+    return Math.max(0, nowNanos - signalTakenNanos[i]);
+  }
+}
