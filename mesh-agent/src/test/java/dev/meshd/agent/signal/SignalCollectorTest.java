@@ -113,6 +113,35 @@ class SignalCollectorTest {
   }
 
   @Test
+  void theVersionChangesWithEveryBatchAndEveryNodeForgotten() {
+    long before = collector.version();
+    fleet.put(FakeFleet.record("g1", name, true), MemberState.ALIVE);
+    collector.start();
+    await().atMost(WAIT).until(() -> !collector.signals("g1").isEmpty());
+    long received = collector.version();
+    assertThat(received).isGreaterThan(before);
+
+    source.set(List.of(signal(5, senderClock.instant())));
+    await().atMost(WAIT).until(() -> collector.version() > received);
+
+    long changed = collector.version();
+    fleet.put(FakeFleet.record("g1", name, true), MemberState.LEFT);
+    await().atMost(WAIT).until(() -> collector.signals("g1").isEmpty());
+    assertThat(collector.version()).isGreaterThan(changed);
+  }
+
+  @Test
+  void theLocalViewsVersionChangesWithEveryObservation() {
+    FakeSignalSource own = new FakeSignalSource(List.of());
+    LocalSignalView local = new LocalSignalView("router", own, Clock.systemUTC());
+    long before = local.version();
+
+    own.set(List.of(signal(1, senderClock.instant())));
+
+    assertThat(local.version()).isGreaterThan(before);
+  }
+
+  @Test
   void aMemberThatLeavesLosesItsStreamAndItsSignals() {
     fleet.put(FakeFleet.record("g1", name, true), MemberState.ALIVE);
     collector.start();
