@@ -169,6 +169,7 @@ public final class PolicyMapper {
           case LINK_STATE_ESTABLISHED -> LinkState.UP;
           case LINK_STATE_DEGRADED -> LinkState.DEGRADED;
           case LINK_STATE_FAILED -> LinkState.FAILED;
+          case LINK_STATE_DOWN -> LinkState.DOWN;
           case LINK_STATE_UNSPECIFIED, LINK_STATE_PENDING, LINK_STATE_NEGOTIATING, UNRECOGNIZED ->
               LinkState.PENDING;
         },
@@ -190,6 +191,7 @@ public final class PolicyMapper {
           case UP -> dev.meshd.proto.v1.LinkState.LINK_STATE_ESTABLISHED;
           case DEGRADED -> dev.meshd.proto.v1.LinkState.LINK_STATE_DEGRADED;
           case FAILED -> dev.meshd.proto.v1.LinkState.LINK_STATE_FAILED;
+          case DOWN -> dev.meshd.proto.v1.LinkState.LINK_STATE_DOWN;
         })
         .setReason(s.reason())
         .addAllFallbackReasons(s.fallbackReasons());

@@ -9,5 +9,15 @@ public enum LinkState {
   /** Working on a fallback transport, slower than the preferred one. */
   DEGRADED,
   /** No transport worked; {@link LinkStatus#reason()} says why. */
-  FAILED
+  FAILED,
+  /**
+   * An end of the link is dead or has left the fleet, so whatever was negotiated no longer
+   * carries anything; {@link LinkStatus#reason()} names the node. Renegotiated when it is back.
+   */
+  DOWN;
+
+  /** Whether the link cannot carry a request now (FAILED or DOWN). */
+  public boolean isBroken() {
+    return this == FAILED || this == DOWN;
+  }
 }

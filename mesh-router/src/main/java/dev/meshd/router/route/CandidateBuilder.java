@@ -108,12 +108,16 @@ public final class CandidateBuilder {
     return placement.replicas().stream().map(r -> r.nodeId()).distinct().toList();
   }
 
-  /** Why a pipeline cannot carry requests: one of its stage links failed; empty otherwise. */
+  /**
+   * Why a pipeline cannot carry requests: one of its stage links failed or is down; empty
+   * otherwise.
+   */
   static Optional<String> failedLink(Placement placement) {
     return placement.links().stream()
-        .filter(l -> l.status().state() == LinkState.FAILED)
+        .filter(l -> l.status().state().isBroken())
         .findFirst()
-        .map(l -> "stage link " + l.fromStage() + "->" + l.toStage() + " failed"
+        .map(l -> "stage link " + l.fromStage() + "->" + l.toStage() + " "
+            + (l.status().state() == LinkState.DOWN ? "down" : "failed")
             + (l.status().reason().isEmpty() ? "" : ": " + l.status().reason()));
   }
 
