@@ -1,7 +1,8 @@
 package dev.meshd.core.fabric;
 
 /**
- * One NVLink of one GPU as {@code nvidia-smi nvlink -s} reports it. That tool names no peer,
+ * One NVLink of one GPU as {@code nvidia-smi nvlink -s} (or NVML) reports it. That tool names no
+ * peer,
  * so lanes say how many links a GPU has up and how fast, while {@link GpuPeerLink} says which
  * GPUs they join. Immutable.
  *
@@ -9,7 +10,7 @@ package dev.meshd.core.fabric;
  * @param link link number on that GPU, from 0
  * @param active false for a link reported as {@code <inactive>}
  * @param bytesPerSecond the link's speed in bytes per second ({@code 25.781 GB/s} is
- *     25,781,000,000); 0 for an inactive link
+ *     25,781,000,000); 0 for an inactive link, or when the source cannot say
  */
 public record NvLinkLane(int gpu, int link, boolean active, long bytesPerSecond) {
 

@@ -1,6 +1,6 @@
 package dev.meshd.core.gpu;
 
-import dev.meshd.core.gpu.internal.BoundedCommand;
+import dev.meshd.core.blocking.BoundedCommand;
 import dev.meshd.core.gpu.internal.NvidiaSmiCsvParser;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,18 +1,14 @@
 package dev.meshd.core.gpu;
 
+import dev.meshd.core.blocking.BoundedNativeCall;
 import dev.meshd.core.capability.GpuInfo;
 import dev.meshd.core.capability.GpuSource;
-import dev.meshd.core.gpu.internal.BoundedCommand;
 import dev.meshd.core.gpu.internal.NvmlException;
 import dev.meshd.core.gpu.internal.NvmlLibrary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Finds GPUs through NVML ({@code libnvidia-ml.so.1}) called in-process with the FFM API: the
@@ -34,8 +30,8 @@ public final class NvmlGpuProbe implements GpuProbe {
 
   private final String library;
   private final Duration timeout;
+  private final BoundedNativeCall calls = new BoundedNativeCall("NVML", "meshd-nvml-probe");
   private NvmlLibrary nvml;
-  private CompletableFuture<GpuDiscovery> inFlight;
 
   /**
    * @param library a name the dynamic loader searches for, normally {@code libnvidia-ml.so.1},
@@ -57,10 +53,6 @@ public final class NvmlGpuProbe implements GpuProbe {
 
   @Override
   public synchronized GpuDiscovery discover() {
-    if (inFlight != null && !inFlight.isDone()) {
-      return GpuDiscovery.failed("NVML: an earlier call has not returned after "
-          + BoundedCommand.format(timeout) + " or more (is the driver hung?)");
-    }
     if (nvml == null) {
       try {
         // Kept once loaded; a failed load is retried next time, in case a driver is installed.
@@ -72,27 +64,11 @@ public final class NvmlGpuProbe implements GpuProbe {
       }
     }
     NvmlLibrary bound = nvml;
-    CompletableFuture<GpuDiscovery> call = new CompletableFuture<>();
-    inFlight = call;
-    // A platform thread: a virtual thread blocked in native code would pin its carrier anyway.
-    Thread.ofPlatform().daemon().name("meshd-nvml-probe").start(() -> {
-      try {
-        call.complete(query(bound));
-      } catch (RuntimeException | Error e) {
-        call.completeExceptionally(e);
-      }
-    });
-    try {
-      return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      return GpuDiscovery.failed(
-          "NVML: no answer within " + BoundedCommand.format(timeout) + " (is the driver hung?)");
-    } catch (ExecutionException e) {
-      return GpuDiscovery.failed("NVML: " + e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return GpuDiscovery.failed("NVML: interrupted while waiting");
-    }
+    return switch (calls.call(() -> query(bound), timeout)) {
+      case BoundedNativeCall.Outcome.Done<GpuDiscovery>(GpuDiscovery discovery) -> discovery;
+      case BoundedNativeCall.Outcome.Failed<GpuDiscovery>(String message) ->
+          GpuDiscovery.failed(message);
+    };
   }
 
   private static GpuDiscovery query(NvmlLibrary nvml) {

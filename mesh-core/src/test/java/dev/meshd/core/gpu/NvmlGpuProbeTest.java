@@ -1,26 +1,11 @@
 package dev.meshd.core.gpu;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshd.core.capability.GpuInfo;
 import dev.meshd.core.capability.GpuSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,63 +13,18 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs the real FFM binding against a fake {@code libnvidia-ml.so} compiled from
  * {@code fake-nvml/fake_nvml.c} with gcc at test time.
  */
-@SuppressWarnings("restricted")
 class NvmlGpuProbeTest {
 
   private static final long MIB = 1024L * 1024L;
 
   @TempDir static Path libs;
 
-  private static Path source;
-
-  @BeforeAll
-  static void copySource() throws IOException {
-    source = libs.resolve("fake_nvml.c");
-    try (InputStream in = NvmlGpuProbeTest.class.getResourceAsStream("/fake-nvml/fake_nvml.c")) {
-      Files.copy(in, source);
-    }
-  }
-
-  /**
-   * Compiles a variant into its own file. No soname is set, so every variant loads as a library
-   * of its own, with its own counters.
-   */
   private static Path compile(String name, String... defines) throws Exception {
-    Assumptions.assumeTrue(gccAvailable(), "gcc is not installed: cannot build the fake NVML");
-    Path lib = libs.resolve(name);
-    List<String> command = new ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-o",
-        lib.toString(), source.toString()));
-    for (String define : defines) {
-      command.add("-D" + define);
-    }
-    Process gcc = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(gcc.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(gcc.exitValue()).as(output).isZero();
-    return lib;
+    return FakeNvml.compile(libs, name, defines);
   }
 
-  private static boolean gccAvailable() {
-    try {
-      Process p = new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  /** Reads one of the fake's test counters, through a second handle on the same library. */
   private static int counter(Path lib, String function) throws Throwable {
-    try (Arena arena = Arena.ofConfined()) {
-      MethodHandle handle = Linker.nativeLinker().downcallHandle(
-          SymbolLookup.libraryLookup(lib, arena).find(function).orElseThrow(),
-          FunctionDescriptor.of(JAVA_INT));
-      return (int) handle.invokeExact();
-    }
+    return FakeNvml.counter(lib, function);
   }
 
   @Test

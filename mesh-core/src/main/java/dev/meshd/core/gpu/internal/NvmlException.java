@@ -8,6 +8,9 @@ package dev.meshd.core.gpu.internal;
  */
 public final class NvmlException extends Exception {
 
+  /** {@code NVML_ERROR_INVALID_ARGUMENT}: e.g. a link number past the device's last link. */
+  public static final int INVALID_ARGUMENT = 2;
+
   /** {@code NVML_ERROR_NOT_SUPPORTED}: the device cannot report this figure. */
   public static final int NOT_SUPPORTED = 3;
 

@@ -1,4 +1,4 @@
-package dev.meshd.core.gpu.internal;
+package dev.meshd.core.blocking;
 
 import java.io.File;
 import java.io.IOException;
