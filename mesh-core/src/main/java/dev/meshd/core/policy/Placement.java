@@ -80,4 +80,47 @@ public record Placement(
     cordoned.remove(nodeId);
     return new Placement(name, model, replicas, stages, links, cordoned, revision);
   }
+
+  /**
+   * This placement, written over {@code previous}, with the link statuses that still hold: a
+   * link this document leaves pending (or omits) keeps {@code previous}'s status when both of its
+   * stages are where they were (same node, same GPUs). So an operator who re-applies a placement
+   * file, which never carries statuses, loses nothing that was negotiated; a moved stage starts
+   * pending again. Every link between consecutive stages is present in the result. Deterministic:
+   * the store applies it on every replica.
+   */
+  public Placement withLinkStatusesFrom(Placement previous) {
+    if (stages.size() < 2) {
+      return this;
+    }
+    java.util.Map<Integer, StageLink> given = new java.util.HashMap<>();
+    links.forEach(l -> given.put(l.fromStage(), l));
+    java.util.Map<Integer, StageLink> old = new java.util.HashMap<>();
+    if (previous != null) {
+      previous.links().forEach(l -> old.put(l.fromStage(), l));
+    }
+    List<Stage> ordered = stages.stream()
+        .sorted(java.util.Comparator.comparingInt(Stage::index)).toList();
+    List<StageLink> merged = new java.util.ArrayList<>(ordered.size() - 1);
+    for (int i = 0; i + 1 < ordered.size(); i++) {
+      int from = ordered.get(i).index();
+      int to = ordered.get(i + 1).index();
+      StageLink link = given.getOrDefault(from, StageLink.pending(from, to));
+      StageLink kept = old.get(from);
+      if (link.status().state() == LinkState.PENDING && kept != null && kept.toStage() == to
+          && kept.status().state() != LinkState.PENDING
+          && sameStage(previous, from, ordered.get(i))
+          && sameStage(previous, to, ordered.get(i + 1))) {
+        link = kept;
+      }
+      merged.add(link);
+    }
+    return new Placement(name, model, replicas, stages, merged, cordonedNodes, revision);
+  }
+
+  /** Whether {@code previous} had stage {@code index} on the same node and GPUs as {@code now}. */
+  private static boolean sameStage(Placement previous, int index, Stage now) {
+    return previous.stages().stream().anyMatch(s -> s.index() == index
+        && s.nodeId().equals(now.nodeId()) && s.gpus().equals(now.gpus()));
+  }
 }

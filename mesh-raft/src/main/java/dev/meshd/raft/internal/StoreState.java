@@ -180,7 +180,9 @@ public final class StoreState {
         yield StoreChange.put(stored);
       }
       case PLACEMENT -> {
-        Placement stored = request.placement().withRevision(next);
+        // A rewrite keeps what negotiation found for links whose ends did not move.
+        Placement stored = request.placement()
+            .withLinkStatusesFrom(placements.get(request.name())).withRevision(next);
         placements.put(stored.name(), stored);
         yield StoreChange.put(stored);
       }
