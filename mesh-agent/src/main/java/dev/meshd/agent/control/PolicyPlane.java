@@ -5,6 +5,7 @@ import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.agent.forward.AgentChannels;
 import dev.meshd.agent.forward.ControlTargets;
 import dev.meshd.agent.forward.ForwardingPolicyService;
+import dev.meshd.agent.store.PlacementWriter;
 import dev.meshd.agent.store.RemoteStoreSource;
 import dev.meshd.agent.store.StoreSource;
 import dev.meshd.agent.policy.DrainCheck;
@@ -44,13 +45,15 @@ public final class PolicyPlane implements AutoCloseable {
   private final BindableService service;
   private final Optional<PolicyStore> localStore;
   private final StoreSource storeSource;
+  private final PlacementWriter placementWriter;
   private final Deque<AutoCloseable> started;
 
   private PolicyPlane(BindableService service, Optional<PolicyStore> localStore,
-      StoreSource storeSource, Deque<AutoCloseable> started) {
+      StoreSource storeSource, PlacementWriter placementWriter, Deque<AutoCloseable> started) {
     this.service = service;
     this.localStore = localStore;
     this.storeSource = storeSource;
+    this.placementWriter = placementWriter;
     this.started = started;
   }
 
@@ -105,7 +108,8 @@ public final class PolicyPlane implements AutoCloseable {
         new RaftClusterAdmin(server), new PlacementCheck(fleet)::warnings,
         new DrainCheck(fleet)::warnings, clock);
     // The store view lists and watches this replica, as serializable reads do.
-    return new PolicyPlane(service, Optional.of(metered), StoreSource.of(localReads), started);
+    return new PolicyPlane(service, Optional.of(metered), StoreSource.of(localReads),
+        PlacementWriter.of(metered), started);
   }
 
   private static PolicyPlane startForwarder(AgentConfig config, FleetView fleet,
@@ -117,9 +121,9 @@ public final class PolicyPlane implements AutoCloseable {
     ForwardingPolicyService forwarder = new ForwardingPolicyService(config.node().id(),
         targets, channels, agentToken);
     LOG.info("policy store: not a control node; PolicyService calls go to a control agent");
-    return new PolicyPlane(forwarder, Optional.empty(),
-        RemoteStoreSource.forControlTargets(targets, channels, agentToken, config.node().id()),
-        started);
+    RemoteStoreSource remote =
+        RemoteStoreSource.forControlTargets(targets, channels, agentToken, config.node().id());
+    return new PolicyPlane(forwarder, Optional.empty(), remote, remote::putPlacement, started);
   }
 
   /** {@code meshd.v1.PolicyService} for the gRPC server. */
@@ -133,6 +137,11 @@ public final class PolicyPlane implements AutoCloseable {
    */
   public StoreSource storeSource() {
     return storeSource;
+  }
+
+  /** How this agent writes placements itself (link statuses): locally or via a control agent. */
+  public PlacementWriter placementWriter() {
+    return placementWriter;
   }
 
   /** This node's replica-backed store on a control node; empty elsewhere. */

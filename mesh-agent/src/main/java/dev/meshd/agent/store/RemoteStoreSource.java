@@ -19,6 +19,7 @@ import dev.meshd.proto.v1.ListDrainsResponse;
 import dev.meshd.proto.v1.ListPlacementsResponse;
 import dev.meshd.proto.v1.ListPoliciesResponse;
 import dev.meshd.proto.v1.ListPlacementsRequest;
+import dev.meshd.proto.v1.PutPlacementRequest;
 import dev.meshd.proto.v1.ListPoliciesRequest;
 import dev.meshd.proto.v1.PolicyServiceGrpc;
 import dev.meshd.proto.v1.WatchRequest;
@@ -105,6 +106,32 @@ public final class RemoteStoreSource implements StoreSource {
             ListDrainsRequest.newBuilder().setSerializable(true).build(), out),
         r -> new Listing<>(r.getDrainsList().stream().map(PolicyMapper::toDomain).toList(),
             r.getRevision()));
+  }
+
+  /**
+   * Writes a placement through the control agent, compare-and-set when {@code expectedRevision}
+   * is given: an agent's own write (link statuses), never an operator's. A conflict comes back
+   * as a {@link dev.meshd.core.policy.RevisionConflictException}.
+   */
+  public CompletableFuture<Placement> putPlacement(Placement placement,
+      java.util.OptionalLong expectedRevision) {
+    PutPlacementRequest.Builder request = PutPlacementRequest.newBuilder()
+        .setPlacement(PolicyMapper.toProto(placement));
+    expectedRevision.ifPresent(request::setExpectedRevision);
+    CompletableFuture<Placement> written = this.<dev.meshd.proto.v1.Placement, Placement>unary(
+        (stub, out) -> stub.putPlacement(request.build(), out), PolicyMapper::toDomain);
+    return written.exceptionallyCompose(failure -> {
+      Throwable cause = failure instanceof java.util.concurrent.CompletionException
+          ? failure.getCause() : failure;
+      if (cause instanceof StoreUnavailableException unavailable
+          && Status.fromThrowable(unavailable.getCause()).getCode()
+              == Status.Code.FAILED_PRECONDITION) {
+        return CompletableFuture.failedFuture(new dev.meshd.core.policy.RevisionConflictException(
+            dev.meshd.core.policy.DocumentKind.PLACEMENT, placement.name(),
+            expectedRevision.orElse(-1), -1));
+      }
+      return CompletableFuture.failedFuture(cause);
+    });
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.meshd.agent.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.meshd.agent.policy.PolicyGrpcService;
@@ -36,6 +37,7 @@ class RemoteStoreSourceTest {
   private Server server;
   private ManagedChannel channel;
   private StoreView view;
+  private RemoteStoreSource source;
 
   @BeforeEach
   void start() throws Exception {
@@ -44,7 +46,7 @@ class RemoteStoreSourceTest {
         .addService(new PolicyGrpcService(store, null))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    RemoteStoreSource source = new RemoteStoreSource(
+    source = new RemoteStoreSource(
         () -> Optional.of(new RemoteStoreSource.Endpoint("c1", channel,
             unavailable::incrementAndGet)),
         Optional.empty(), "m1", Duration.ofSeconds(5));
@@ -94,5 +96,19 @@ class RemoteStoreSourceTest {
     store.compactThrough(1);
     store.putDrain(NodeDrain.of("node3", "", AT), OptionalLong.empty()).join();
     assertThat(atRevision(2).drains()).containsOnlyKeys("node2", "node3");
+  }
+
+  @Test
+  void anAgentWritesAPlacementCompareAndSetAndLearnsOfAConflict() throws Exception {
+    Placement placement = Placement.ofReplicas("pl", "llama-8b",
+        List.of(new Replica("node1", List.of(0))));
+
+    Placement written = source.putPlacement(placement, OptionalLong.of(0)).get(5, TimeUnit.SECONDS);
+    assertThat(written.revision()).isEqualTo(1);
+
+    assertThatThrownBy(() -> source.putPlacement(placement, OptionalLong.of(0))
+        .get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(dev.meshd.core.policy.RevisionConflictException.class);
+    assertThat(unavailable.get()).as("a conflict is not an unavailable agent").isZero();
   }
 }
