@@ -4,6 +4,7 @@ import static dev.meshd.agent.signal.OutboundStreamTest.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meshd.agent.testing.FakeFleet;
 import dev.meshd.core.fleet.MemberState;
 import dev.meshd.core.signal.AgedSignal;
 import dev.meshd.proto.v1.SignalBatch;

@@ -1,4 +1,4 @@
-package dev.meshd.agent.signal;
+package dev.meshd.agent.testing;
 
 import dev.meshd.core.capability.CapabilityRecord;
 import dev.meshd.core.capability.RuntimeInfo;
@@ -16,14 +16,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /** A fleet the test edits by hand; events are delivered on the test's thread. */
-final class FakeFleet implements FleetView {
+public final class FakeFleet implements FleetView {
 
   private static final Instant T0 = Instant.parse("2026-11-29T12:00:00Z");
 
   private final Map<String, FleetMember> members = new TreeMap<>();
   private final List<Consumer<FleetEvent>> listeners = new CopyOnWriteArrayList<>();
 
-  static CapabilityRecord record(String nodeId, String grpcAddress, boolean withRuntime) {
+  public static CapabilityRecord record(String nodeId, String grpcAddress, boolean withRuntime) {
     List<RuntimeInfo> runtimes = withRuntime
         ? List.of(new RuntimeInfo(RuntimeKind.VLLM, "http://127.0.0.1:8000", List.of("m")))
         : List.of();
@@ -31,7 +31,7 @@ final class FakeFleet implements FleetView {
         "r1", Map.of(), Set.of("gpu"), "test", 1, grpcAddress, "", "", List.of(), runtimes);
   }
 
-  synchronized void put(CapabilityRecord record, MemberState state) {
+  public synchronized void put(CapabilityRecord record, MemberState state) {
     FleetMember previous = members.get(record.nodeId());
     FleetMember member = new FleetMember(record, state, T0, T0, T0);
     members.put(record.nodeId(), member);
@@ -40,7 +40,7 @@ final class FakeFleet implements FleetView {
     fire(new FleetEvent(type, member, T0));
   }
 
-  synchronized void remove(String nodeId) {
+  public synchronized void remove(String nodeId) {
     FleetMember member = members.remove(nodeId);
     fire(new FleetEvent(FleetEvent.Type.REMOVED, member, T0));
   }
