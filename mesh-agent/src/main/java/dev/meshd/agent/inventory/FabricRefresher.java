@@ -74,7 +74,12 @@ public final class FabricRefresher implements AutoCloseable {
   /** One discovery and, when the fabric changed, one republication; public for tests. */
   public void refreshOnce() {
     try {
-      NodeFabric fabric = new NodeFabric(discovery.discover(), quicEndpoint.get());
+      FabricInventory inventory = discovery.discover();
+      if (Thread.currentThread().isInterrupted()) {
+        // Stopping: the sources were cut short, and "interrupted" is not news for the fleet.
+        return;
+      }
+      NodeFabric fabric = new NodeFabric(inventory, quicEndpoint.get());
       AtomicBoolean changed = new AtomicBoolean();
       updater.update(record -> {
         if (record.fabric().equals(fabric)) {

@@ -107,6 +107,22 @@ class FabricRefresherTest {
   }
 
   @Test
+  void aDiscoveryCutShortByStoppingPublishesNothing() {
+    FabricRefresher refresher = new FabricRefresher(() -> {
+      Thread.currentThread().interrupt();
+      return FabricInventory.absent("sysfs-rdma: interrupted while waiting");
+    }, Optional::empty, change -> published.add(change.apply(record.get())));
+
+    try {
+      refresher.refreshOnce();
+    } finally {
+      assertThat(Thread.interrupted()).isTrue();
+    }
+
+    assertThat(published).isEmpty();
+  }
+
+  @Test
   void startDiscoversRightAwayOnItsOwnThread() {
     try (FabricRefresher refresher = refresher()) {
       refresher.start(FabricRefresher.INTERVAL);
