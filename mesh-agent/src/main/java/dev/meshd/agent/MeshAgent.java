@@ -7,6 +7,8 @@ import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.agent.auth.TokensFile;
 import dev.meshd.agent.control.PolicyPlane;
 import dev.meshd.agent.forward.AgentChannels;
+import dev.meshd.agent.inventory.FabricRefresher;
+import dev.meshd.agent.inventory.FabricSources;
 import dev.meshd.agent.inventory.GpuRefresher;
 import dev.meshd.agent.inventory.Inventory;
 import dev.meshd.agent.runtime.RuntimeMonitor;
@@ -30,10 +32,12 @@ import dev.meshd.agent.telemetry.Tracing;
 import dev.meshd.core.capability.CapabilityRecord;
 import dev.meshd.core.config.AgentConfig;
 import dev.meshd.core.config.Role;
+import dev.meshd.core.fabric.QuicEndpoint;
 import dev.meshd.core.gpu.GpuProbe;
 import dev.meshd.core.policy.PolicyStore;
 import dev.meshd.core.security.ClusterKey;
 import dev.meshd.core.signal.SignalView;
+import dev.meshd.fabric.discovery.FabricDiscovery;
 import dev.meshd.gossip.GossipAgent;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -64,12 +68,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One running agent: the only place that wires the modules together.
  *
- * <p>Start order: tracing, metrics endpoint, inventory, gossip, runtime monitor, the policy plane
+ * <p>Start order: tracing, metrics endpoint, inventory, gossip, the GPU and fabric refreshers
+ * (the first fabric discovery runs in the background), runtime monitor, the policy plane
  * (the Raft voter on control nodes), the store view, gRPC API (with the signal streams to
  * routers), on a router the signal collector and then the ingress, then ready. {@link #close()}
  * undoes them in reverse, once, within a bounded time: not ready, ingress drained (open streams
  * finish within router.drain-timeout), collector stopped, gRPC drained (signal streams ended),
- * store view stopped, Raft voter stopped, fleet left (peers see LEFT), refresher and metrics
+ * store view stopped, Raft voter stopped, fleet left (peers see LEFT), refreshers and metrics
  * endpoint stopped, buffered spans flushed.
  */
 public final class MeshAgent implements AutoCloseable {
@@ -78,6 +83,7 @@ public final class MeshAgent implements AutoCloseable {
 
   private final AgentConfig config;
   private final GpuProbe gpuProbe;
+  private final FabricDiscovery fabricDiscovery;
   private final Clock clock;
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -95,9 +101,20 @@ public final class MeshAgent implements AutoCloseable {
   private SignalView signalView;
   private SignalCollector signalCollector;
 
+  /** An agent that discovers its fabric with this host's sources ({@link FabricSources}). */
   public MeshAgent(AgentConfig config, GpuProbe gpuProbe, Clock clock) {
+    this(config, gpuProbe, FabricSources.standard(System.getenv()), clock);
+  }
+
+  /**
+   * @param fabricDiscovery where the record's fabric part comes from; it must bound itself in
+   *     time (a {@code CompositeFabricDiscovery} does)
+   */
+  public MeshAgent(AgentConfig config, GpuProbe gpuProbe, FabricDiscovery fabricDiscovery,
+      Clock clock) {
     this.config = config;
     this.gpuProbe = gpuProbe;
+    this.fabricDiscovery = fabricDiscovery;
     this.clock = clock;
   }
 
@@ -122,6 +139,10 @@ public final class MeshAgent implements AutoCloseable {
           new GpuRefresher(inventory, gossip::self, gossip::update, new GpuMetrics(registry));
       refresher.start(config.gpus().refreshInterval());
       started.push(refresher);
+      FabricRefresher fabric =
+          new FabricRefresher(fabricDiscovery, this::quicEndpoint, gossip::update);
+      fabric.start(FabricRefresher.INTERVAL);
+      started.push(fabric);
       runtimeMonitor = new RuntimeMonitor(config.runtimes(), gossip::update, registry, clock);
       runtimeMonitor.start();
       started.push(runtimeMonitor);
@@ -244,6 +265,20 @@ public final class MeshAgent implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  /**
+   * The QUIC endpoint this agent publishes in its record's fabric part: none yet. An endpoint
+   * is only worth publishing with the fingerprint of the certificate the agent's QUIC transport
+   * really serves, since peers pin it; until that transport is wired, the record carries no
+   * endpoint and the node offers no QUIC class. When the transport's per-agent certificate
+   * ({@code dev.meshd.fabric.tls.AgentCertificate}) is created, before the fabric refresher
+   * starts, this returns
+   * {@code Optional.of(new QuicEndpoint(host, config.listen().fabric().port(), cert.sha256()))},
+   * with {@code host} the address peers dial (not a wildcard such as 0.0.0.0).
+   */
+  private Optional<QuicEndpoint> quicEndpoint() {
+    return Optional.empty();
   }
 
   private MetricsHttpServer startMetrics() {

@@ -91,6 +91,35 @@ class MeshAgentIT {
   }
 
   @Test
+  void aNodesDiscoveredFabricReachesTheOtherAgents() throws Exception {
+    var port = new dev.meshd.core.fabric.RdmaPort("mlx5_0", 1,
+        dev.meshd.core.fabric.RdmaPortState.ACTIVE, 5, "LinkUp", 200,
+        dev.meshd.core.fabric.LinkLayer.INFINIBAND);
+    var inventory = new dev.meshd.core.fabric.FabricInventory(List.of(port), List.of(),
+        List.of(), List.of(), List.of("nvidia-smi not found on PATH"));
+    MeshAgent a = start("a", List.of(), new TestConfigs.FakeGpus(1));
+    MeshAgent b = new MeshAgent(
+        TestConfigs.agent("b", dir, List.of(a.config().listen().gossip()), Optional.empty()),
+        new TestConfigs.FakeGpus(1), () -> inventory, Clock.systemUTC());
+    toClose.add(b);
+    b.start();
+    var stub = MeshServiceGrpc.newBlockingStub(channel(a.grpcPort()));
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Node nodeB = stub.getNode(GetNodeRequest.newBuilder().setId("b").build());
+      assertThat(nodeB.getFabric().getClassesList()).containsExactly("RDMA_IB");
+      assertThat(nodeB.getFabric().getRdmaPorts(0).getDevice()).isEqualTo("mlx5_0");
+      assertThat(nodeB.getFabric().getReasonsList())
+          .containsExactly("nvidia-smi not found on PATH");
+    });
+    // a runs this host's own sources; whatever they find, the first discovery has finished.
+    await().atMost(Duration.ofSeconds(40)).untilAsserted(() ->
+        assertThat(stub.getNode(GetNodeRequest.newBuilder().setId("a").build())
+            .getFabric().getReasonsList())
+            .doesNotContain("fabric discovery has not finished yet"));
+  }
+
+  @Test
   void watchNodesStreamsTheSnapshotThenChanges() throws Exception {
     MeshAgent a = start("a", List.of(), new TestConfigs.FakeGpus(1));
     List<NodeEvent> events = new CopyOnWriteArrayList<>();

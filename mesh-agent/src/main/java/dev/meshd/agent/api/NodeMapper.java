@@ -7,7 +7,6 @@ import dev.meshd.core.capability.RuntimeInfo;
 import dev.meshd.core.fleet.FleetEvent;
 import dev.meshd.core.fleet.FleetMember;
 import dev.meshd.core.policy.StoreSnapshot;
-import dev.meshd.proto.v1.Fabric;
 import dev.meshd.proto.v1.Gpu;
 import dev.meshd.proto.v1.GpuSource;
 import dev.meshd.proto.v1.Node;
@@ -45,7 +44,7 @@ public final class NodeMapper {
         .setLastUpdated(timestamp(member.lastUpdated()))
         .addAllGpus(r.gpus().stream().map(NodeMapper::toGpu).toList())
         .addAllRuntimes(r.runtimes().stream().map(NodeMapper::toRuntime).toList())
-        .setFabric(Fabric.getDefaultInstance())
+        .setFabric(FabricMapper.toFabric(r.fabric()))
         .setGossipAddress(r.gossipAddress())
         .setMetricsAddress(r.metricsAddress())
         .setFirstSeen(timestamp(member.firstSeen()))

@@ -36,7 +36,10 @@ public final class Inventory {
     this.clock = clock;
   }
 
-  /** Probes the GPUs and builds the record this agent starts with. */
+  /**
+   * Probes the GPUs and builds the record this agent starts with; its fabric part says that
+   * discovery has not finished yet.
+   */
   public CapabilityRecord initialRecord() {
     GpuDiscovery discovery = gpuProbe.discover();
     switch (discovery.status()) {
@@ -61,7 +64,9 @@ public final class Inventory {
         listen.gossip().toString(),
         listen.metrics().toString(),
         discovery.gpus(),
-        runtimes());
+        runtimes(),
+        // Filled by the FabricRefresher, off the start path: a tool may take seconds.
+        FabricRefresher.PENDING);
   }
 
   /**

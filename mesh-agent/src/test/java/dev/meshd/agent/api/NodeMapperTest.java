@@ -46,11 +46,30 @@ class NodeMapperTest {
     assertThat(node.getGpus(0).getMigProfile()).isEqualTo("1g.10gb");
     assertThat(node.getGpus(0).getUtilization()).isEqualTo(0.25);
     assertThat(node.getRuntimes(0).getEndpoint()).isEqualTo("http://127.0.0.1:30000");
+    assertThat(node.hasFabric()).isTrue();
+    assertThat(node.getFabric().getClassesList()).isEmpty();
 
     String json = JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(node);
     assertThat(json).contains("\"recordVersion\": \"42\"")
         .contains("\"source\": \"GPU_SOURCE_NVIDIA_SMI\"")
         .contains("\"kind\": \"RUNTIME_KIND_SGLANG\"");
+  }
+
+  @Test
+  void mapsTheRecordsFabric() {
+    var fabric = dev.meshd.core.fabric.NodeFabric.of(new dev.meshd.core.fabric.FabricInventory(
+        List.of(new dev.meshd.core.fabric.RdmaPort("mlx5_0", 1,
+            dev.meshd.core.fabric.RdmaPortState.ACTIVE, 5, "LinkUp", 200,
+            dev.meshd.core.fabric.LinkLayer.INFINIBAND)),
+        List.of(), List.of(), List.of(), List.of("nvidia-smi not found on PATH")));
+    CapabilityRecord record = new CapabilityRecord(2, "node1", "host-a", "z1", "r1", Map.of(),
+        Set.of("gpu"), "0.1.0", 1, "", "", "", List.of(), List.of(), fabric);
+
+    Node node = NodeMapper.toNode(new FleetMember(record, MemberState.ALIVE, t0, t0, t0));
+
+    assertThat(node.getFabric().getClassesList()).containsExactly("RDMA_IB");
+    assertThat(node.getFabric().getRdmaPorts(0).getDevice()).isEqualTo("mlx5_0");
+    assertThat(node.getFabric().getReasonsList()).containsExactly("nvidia-smi not found on PATH");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.meshd.proto.v1.GpuSource;
 import dev.meshd.proto.v1.Node;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,12 @@ import java.util.Optional;
  * {@code describe-node} so both show a node the same way. Stateless.
  */
 final class NodeCells {
+
+  /**
+   * Classes the FABRIC column names before counting the rest: three covers the usual GPU node
+   * (a GPU fabric, an RDMA class, QUIC) in about 20 characters.
+   */
+  static final int FABRIC_CLASSES_SHOWN = 3;
 
   private NodeCells() {}
 
@@ -83,11 +90,26 @@ final class NodeCells {
   }
 
   /**
-   * The fabric column. {@link Fabric} has no fields in this contract version, so any content can
-   * only come from a newer agent and is marked {@code ?} rather than interpreted.
+   * The FABRIC column: the classes the node can offer a stage link, as the agent lists them
+   * (fastest first), {@code NVLINK,RDMA_IB,QUIC}; past {@link #FABRIC_CLASSES_SHOWN} the rest
+   * are counted ({@code NVLINK,RDMA_IB,EFA,+2}) so that the table stays narrow. {@code -} when
+   * there is none (an agent older than the fabric part also sends none).
    */
   static String fabric(Node node) {
-    return !node.hasFabric() || node.getFabric().getSerializedSize() == 0 ? "-" : "?";
+    List<String> classes = node.getFabric().getClassesList();
+    if (classes.isEmpty()) {
+      return "-";
+    }
+    if (classes.size() <= FABRIC_CLASSES_SHOWN) {
+      return String.join(",", classes);
+    }
+    return String.join(",", classes.subList(0, FABRIC_CLASSES_SHOWN))
+        + ",+" + (classes.size() - FABRIC_CLASSES_SHOWN);
+  }
+
+  /** Every class the node can offer, {@code NVLINK, RDMA_IB, QUIC}; {@code -} when none. */
+  static String allFabricClasses(Fabric fabric) {
+    return orDash(String.join(", ", fabric.getClassesList()));
   }
 
   /** Time since the answering agent first saw the node, else since its last update. */

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The {@code describe-node} text: every field of a {@link Node}, one per line, then one line per
- * GPU and per runtime. Stateless.
+ * GPU and per runtime, then the node's fabric ({@link FabricDescription}). Stateless.
  */
 final class NodeDescription {
 
@@ -44,7 +44,6 @@ final class NodeDescription {
             ProtoText.instant(node.hasLastUpdated(), node.getLastUpdated()), now))
         .field("First seen", ProtoText.instantWithAge(
             ProtoText.instant(node.hasFirstSeen(), node.getFirstSeen()), now))
-        .field("Fabric", NodeCells.fabric(node))
         .field("GPUs", NodeCells.gpus(node) + vramSuffix(node));
     if (node.getGpusCount() > 0) {
       text.block(gpuTable(node.getGpusList()));
@@ -53,6 +52,7 @@ final class NodeDescription {
     if (node.getRuntimesCount() > 0) {
       text.block(runtimeTable(node.getRuntimesList()));
     }
+    FabricDescription.append(text, node.getFabric(), INDENT);
     return text.render();
   }
 

@@ -53,7 +53,6 @@ class DescribeNodeCommandTest {
             Record version:   7
             Last updated:     2025-11-22T07:59:55Z (5s ago)
             First seen:       2025-11-22T07:59:15Z (45s ago)
-            Fabric:           -
             GPUs:             8 (sim), 0.0/596.0 GiB
               INDEX   MODEL       UUID        VRAM           UTIL   MIG   HEALTHY   SOURCE
               0       H100-80GB   GPU-sim-0   0.0/74.5 GiB   0%     -     yes       SIMULATED
@@ -63,6 +62,11 @@ class DescribeNodeCommandTest {
             Runtimes:         1
               KIND   ENDPOINT                MODELS
               VLLM   http://127.0.0.1:8000   llama-3.1-8b,qwen2.5-7b
+            Fabric:           -
+            QUIC endpoint:    -
+            Fabric reasons:   no /sys/class/infiniband
+                              nvidia-smi not found on PATH
+                              rocm-smi not found on PATH
             """);
     assertThat(result.out().lines().filter(line -> line.contains("GPU-sim-"))).hasSize(8);
   }
@@ -76,6 +80,44 @@ class DescribeNodeCommandTest {
         .contains("  1       L4      GPU-real-1   6.0/24.0 GiB   37%    1g.6gb   no        NVML")
         .contains("Labels:           -")
         .contains("Runtimes:         0");
+  }
+
+  @Test
+  void theFabricSectionHasATablePerKindOfFactTheQuicEndpointAndTheReasons() {
+    Result result = cli.run("describe-node", "node-b");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).endsWith("""
+        Runtimes:         0
+        Fabric:           RDMA_ROCE, LIBFABRIC_TCP, QUIC
+        RDMA ports:       2
+          DEVICE   PORT   STATE    PHYS       LINK LAYER   RATE
+          mlx5_0   1      ACTIVE   LinkUp     Ethernet     100 Gb/s
+          mlx5_1   1      DOWN     Disabled   Ethernet     2.5 Gb/s
+        libfabric:        2
+          PROVIDER        FABRIC        DOMAIN   ENDPOINT    CLASS
+          verbs;ofi_rxm   fe80::/64     mlx5_0   FI_EP_RDM   RDMA_ROCE
+          tcp             10.0.0.0/24   eth0     FI_EP_MSG   LIBFABRIC_TCP
+        GPU peer links:   1
+          GPU A   GPU B   KIND   LINKS
+          0       1       PHB    -
+        QUIC endpoint:    10.0.0.12:7072
+                          sha256 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+        Fabric reasons:   rocm-smi not found on PATH
+        """);
+  }
+
+  @Test
+  void anAgentOlderThanTheFabricPartShowsDashes() {
+    agent.service().nodes(java.util.List.of(TestNodes.nodeC()));
+
+    Result result = cli.run("describe-node", "node-c");
+
+    assertThat(result.out()).endsWith("""
+        Fabric:           -
+        QUIC endpoint:    -
+        Fabric reasons:   -
+        """);
   }
 
   @Test

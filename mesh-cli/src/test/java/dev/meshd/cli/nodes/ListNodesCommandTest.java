@@ -31,10 +31,10 @@ class ListNodesCommandTest {
 
   private static final String TABLE =
       """
-      NODE     STATE     ZONE   ROLES        GPUS      VRAM            QUEUE   FABRIC   AGE
-      node-a   ALIVE     z1     gpu,router   8 (sim)   0.0/596.0 GiB   -       -        45s
-      node-b   SUSPECT   z2     control      2         12.0/48.0 GiB   -       -        3m12s
-      node-c   DEAD      -      -            0         -               -       -        3d4h
+      NODE     STATE     ZONE   ROLES        GPUS      VRAM            QUEUE   FABRIC                         AGE
+      node-a   ALIVE     z1     gpu,router   8 (sim)   0.0/596.0 GiB   -       -                              45s
+      node-b   SUSPECT   z2     control      2         12.0/48.0 GiB   -       RDMA_ROCE,LIBFABRIC_TCP,QUIC   3m12s
+      node-c   DEAD      -      -            0         -               -       -                              3d4h
       """;
 
   private FakeAgent agent;
@@ -88,6 +88,22 @@ class ListNodesCommandTest {
     assertThat(a.get("gpus").get(0).get("source").asText()).isEqualTo("GPU_SOURCE_SIMULATED");
     assertThat(a.get("gpus").get(0).get("migProfile").asText()).isEmpty();
     assertThat(a.get("fabric").isObject()).isTrue();
+    assertThat(a.get("fabric").get("classes").isEmpty()).isTrue();
+    assertThat(a.get("fabric").has("quic")).as("a message field, absent unless set").isFalse();
+    assertThat(a.get("fabric").get("reasons").get(0).asText())
+        .isEqualTo("no /sys/class/infiniband");
+    JsonNode fabricB = nodes.get(1).get("fabric");
+    assertThat(fabricB.get("classes")).extracting(JsonNode::asText)
+        .containsExactly("RDMA_ROCE", "LIBFABRIC_TCP", "QUIC");
+    assertThat(fabricB.get("rdmaPorts").get(0).get("state").asText())
+        .isEqualTo("RDMA_PORT_STATE_ACTIVE");
+    assertThat(fabricB.get("rdmaPorts").get(0).get("rateGbps").asDouble()).isEqualTo(100);
+    assertThat(fabricB.get("libfabricProviders").get(0).get("endpointType").asText())
+        .isEqualTo("FI_EP_RDM");
+    assertThat(fabricB.get("gpuPeerLinks").get(0).get("kind").asText())
+        .isEqualTo("GPU_LINK_KIND_PHB");
+    assertThat(fabricB.get("gpuPeerLinks").get(0).get("linkCount").asInt()).isZero();
+    assertThat(fabricB.get("quic").get("address").asText()).isEqualTo("10.0.0.12:7072");
 
     JsonNode c = nodes.get(2);
     assertThat(c.get("labels").isObject()).isTrue();
@@ -231,10 +247,26 @@ class ListNodesCommandTest {
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).isEqualTo("""
-        NODE     STATE            ZONE   ROLES        GPUS      VRAM            QUEUE   FABRIC   AGE
-        node-a   ALIVE,draining   z1     gpu,router   8 (sim)   0.0/596.0 GiB   -       -        45s
-        node-b   SUSPECT          z2     control      2         12.0/48.0 GiB   -       -        3m12s
+        NODE     STATE            ZONE   ROLES        GPUS      VRAM            QUEUE   FABRIC                         AGE
+        node-a   ALIVE,draining   z1     gpu,router   8 (sim)   0.0/596.0 GiB   -       -                              45s
+        node-b   SUSPECT          z2     control      2         12.0/48.0 GiB   -       RDMA_ROCE,LIBFABRIC_TCP,QUIC   3m12s
         """);
+  }
+
+  @Test
+  void fabricNamesAtMostThreeClassesAndCountsTheRest() {
+    Node many = TestNodes.nodeC().toBuilder().setFabric(dev.meshd.proto.v1.Fabric.newBuilder()
+        .addClasses("NVLINK").addClasses("RDMA_IB").addClasses("EFA")
+        .addClasses("LIBFABRIC_TCP").addClasses("QUIC")).build();
+    Node three = TestNodes.nodeC().toBuilder().setId("node-d")
+        .setFabric(dev.meshd.proto.v1.Fabric.newBuilder()
+            .addClasses("NVLINK").addClasses("RDMA_IB").addClasses("QUIC")).build();
+    agent.service().nodes(java.util.List.of(many, three));
+
+    Result result = cli.run("list-nodes");
+
+    assertThat(result.out()).containsPattern("node-c +DEAD .* NVLINK,RDMA_IB,EFA,\\+2 +3d4h")
+        .containsPattern("node-d +DEAD .* NVLINK,RDMA_IB,QUIC +3d4h");
   }
 
   @Test
@@ -251,7 +283,7 @@ class ListNodesCommandTest {
     Result result = cli.run("list-nodes");
 
     assertThat(result.out()).containsPattern("node-a +ALIVE .* 7 +- ")
-        .containsPattern("node-b +SUSPECT .* - +- ")
+        .containsPattern("node-b +SUSPECT .* - +RDMA_ROCE,LIBFABRIC_TCP,QUIC ")
         .containsPattern("node-c +ALIVE .* 0 \\(down\\) +- ");
   }
 }

@@ -45,7 +45,11 @@ public final class TestNodes {
             .setLastUpdated(ago(Duration.ofSeconds(5)))
             .setFirstSeen(ago(Duration.ofSeconds(45)))
             .setStateSince(ago(Duration.ofSeconds(40)))
-            .setFabric(Fabric.getDefaultInstance())
+            // A laptop's fabric: nothing to offer, and why.
+            .setFabric(Fabric.newBuilder()
+                .addReasons("no /sys/class/infiniband")
+                .addReasons("nvidia-smi not found on PATH")
+                .addReasons("rocm-smi not found on PATH"))
             .addRuntimes(
                 Runtime.newBuilder()
                     .setKind(RuntimeKind.RUNTIME_KIND_VLLM)
@@ -65,7 +69,10 @@ public final class TestNodes {
     return node.build();
   }
 
-  /** SUSPECT, two real GPUs half full, first seen 3 min 12 s ago. */
+  /**
+   * SUSPECT, two real GPUs half full (over the host bridge, no NVLink), one RoCE port and a
+   * QUIC endpoint, first seen 3 min 12 s ago.
+   */
   public static Node nodeB() {
     Node.Builder node =
         Node.newBuilder()
@@ -74,7 +81,8 @@ public final class TestNodes {
             .setZone("z2")
             .addRoles("control")
             .setState(NodeState.NODE_STATE_SUSPECT)
-            .setFirstSeen(ago(Duration.ofMinutes(3).plusSeconds(12)));
+            .setFirstSeen(ago(Duration.ofMinutes(3).plusSeconds(12)))
+            .setFabric(fabricB());
     for (int i = 0; i < 2; i++) {
       node.addGpus(
           Gpu.newBuilder()
@@ -89,6 +97,32 @@ public final class TestNodes {
               .setSource(GpuSource.GPU_SOURCE_NVML));
     }
     return node.build();
+  }
+
+  /** Node B's fabric: RoCE through verbs, libfabric tcp, QUIC; two GPUs over PCIe. */
+  public static Fabric fabricB() {
+    return Fabric.newBuilder()
+        .addClasses("RDMA_ROCE")
+        .addClasses("LIBFABRIC_TCP")
+        .addClasses("QUIC")
+        .addRdmaPorts(Fabric.RdmaPort.newBuilder().setDevice("mlx5_0").setPort(1)
+            .setState(Fabric.RdmaPortState.RDMA_PORT_STATE_ACTIVE).setPhysState("LinkUp")
+            .setLinkLayer("Ethernet").setRateGbps(100))
+        .addRdmaPorts(Fabric.RdmaPort.newBuilder().setDevice("mlx5_1").setPort(1)
+            .setState(Fabric.RdmaPortState.RDMA_PORT_STATE_DOWN).setPhysState("Disabled")
+            .setLinkLayer("Ethernet").setRateGbps(2.5))
+        .addLibfabricProviders(Fabric.LibfabricProvider.newBuilder().setName("verbs;ofi_rxm")
+            .setFabric("fe80::/64").setDomain("mlx5_0").setEndpointType("FI_EP_RDM")
+            .setFabricClass("RDMA_ROCE"))
+        .addLibfabricProviders(Fabric.LibfabricProvider.newBuilder().setName("tcp")
+            .setFabric("10.0.0.0/24").setDomain("eth0").setEndpointType("FI_EP_MSG")
+            .setFabricClass("LIBFABRIC_TCP"))
+        .addGpuPeerLinks(Fabric.GpuPeerLink.newBuilder().setGpuA(0).setGpuB(1)
+            .setKind(Fabric.GpuLinkKind.GPU_LINK_KIND_PHB))
+        .setQuic(Fabric.QuicEndpoint.newBuilder().setAddress("10.0.0.12:7072")
+            .setCertificateSha256("0123456789abcdef".repeat(4)))
+        .addReasons("rocm-smi not found on PATH")
+        .build();
   }
 
   /** DEAD, no GPUs, no zone or roles; only last_updated, 3 days 4 hours ago. */

@@ -26,7 +26,7 @@ import java.util.Objects;
  * and a port whose files are missing or malformed is skipped with a reason naming the file.
  * Stateless and thread-safe; each {@link #discover()} reads afresh.
  */
-public final class SysfsRdmaDiscovery {
+public final class SysfsRdmaDiscovery implements FabricDiscovery {
 
   /** Reads at most this much of a sysfs file: the real ones are a line; garbage may not be. */
   private static final int MAX_FILE_BYTES = 4096;
@@ -44,6 +44,7 @@ public final class SysfsRdmaDiscovery {
   }
 
   /** The RDMA ports found, ordered by device and port, with reasons for what was skipped. */
+  @Override
   public FabricInventory discover() {
     Path classDir = root.resolve("class").resolve("infiniband");
     if (!Files.isDirectory(classDir)) {
