@@ -39,8 +39,12 @@ final class DownstreamSession {
     this.settings = settings;
   }
 
-  NegotiatedLink run() throws NegotiationException, InterruptedException {
+  RespondedLink run() throws NegotiationException, InterruptedException {
     NegotiationMessage.Offer offer = readOffer();
+    return new RespondedLink(offer.upstream(), follow(offer));
+  }
+
+  private NegotiatedLink follow(NegotiationMessage.Offer offer) throws InterruptedException {
     LinkContext link = new LinkContext(self, offer.upstream(), offer.label());
     String upstream = offer.upstream().nodeId();
     NegotiationMessage.Answer answer = null;
@@ -65,7 +69,8 @@ final class DownstreamSession {
       }
     } catch (PeerGoneException e) {
       peer.abort(e.getMessage());
-      return ended(offer, answer, upstream + " went away while " + step + ": " + e.getMessage());
+      return ended(offer, answer, "the negotiation with " + upstream + " ended while " + step
+          + ": " + e.getMessage());
     } catch (UpstreamSession.ProtocolViolation e) {
       peer.abort(e.getMessage());
       return ended(offer, answer, upstream + " broke the protocol while " + step + ": "

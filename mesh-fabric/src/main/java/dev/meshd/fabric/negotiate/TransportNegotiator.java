@@ -138,14 +138,14 @@ public final class TransportNegotiator {
   /**
    * Takes part as the downstream end: reads the offer, answers, follows the tries, checks the
    * upstream's result against its own derivation and acknowledges it. Returns the link as this
-   * end holds it (the same as the upstream's when they agreed). {@code peer} is closed or
-   * aborted when this returns.
+   * end holds it (the same as the upstream's when they agreed) with the upstream's end. {@code
+   * peer} is closed or aborted when this returns.
    *
    * @param self this end
    * @throws NegotiationException when no valid offer came (nothing was negotiated)
    * @throws InterruptedException when this thread is interrupted (the agent is stopping)
    */
-  public NegotiatedLink respond(PeerChannel peer, LinkEnd self)
+  public RespondedLink respond(PeerChannel peer, LinkEnd self)
       throws NegotiationException, InterruptedException {
     Objects.requireNonNull(peer, "peer");
     Objects.requireNonNull(self, "self");

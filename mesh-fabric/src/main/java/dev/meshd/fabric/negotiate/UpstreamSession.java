@@ -70,7 +70,8 @@ final class UpstreamSession {
       return result;
     } catch (PeerGoneException e) {
       peer.abort(e.getMessage());
-      return ended(peerId() + " went away while " + step + ": " + e.getMessage());
+      return ended("the negotiation with " + peerId() + " ended while " + step + ": "
+          + e.getMessage());
     } catch (ProtocolViolation e) {
       peer.abort(e.getMessage());
       return ended(peerId() + " broke the protocol while " + step + ": " + e.getMessage());

@@ -270,7 +270,7 @@ class TransportNegotiatorTest {
     var done = new java.util.concurrent.CompletableFuture<NegotiatedLink>();
     Thread.ofVirtual().start(() -> {
       try {
-        done.complete(down.respond(channels.downstream(), DOWN));
+        done.complete(down.respond(channels.downstream(), DOWN).link());
       } catch (Exception e) {
         done.completeExceptionally(e);
       }
@@ -378,7 +378,7 @@ class TransportNegotiatorTest {
     NegotiatedLink link = outcome.upstream();
     assertThat(link.state()).isEqualTo(LinkState.FAILED);
     assertThat(link.reason()).isEqualTo(
-        "node2 went away while trying rdma: connection reset");
+        "the negotiation with node2 ended while trying rdma: connection reset");
     // What was learnt before stays: the same-host skips, and nothing tried after.
     assertThat(link.fallbacks()).extracting(Fallback::transport)
         .containsExactly("nvlink", "xgmi");
@@ -403,7 +403,7 @@ class TransportNegotiatorTest {
     NegotiatedLink downstream = outcome.downstream().orElseThrow();
     assertThat(downstream.state()).isEqualTo(LinkState.FAILED);
     // Answering or just after, depending on when the loss is noticed.
-    assertThat(downstream.reason()).startsWith("node1 went away while ");
+    assertThat(downstream.reason()).startsWith("the negotiation with node1 ended while ");
     assertThat(downRdma.respondersOpened()).isEqualTo(1);
     assertThat(downRdma.openResponders()).isZero();
     assertThat(downQuic.openResponders()).isZero();

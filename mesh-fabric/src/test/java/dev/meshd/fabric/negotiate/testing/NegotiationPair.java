@@ -42,7 +42,7 @@ public final class NegotiationPair {
     CompletableFuture<NegotiatedLink> downstream = new CompletableFuture<>();
     Thread.ofVirtual().name("test-downstream").start(() -> {
       try {
-        downstream.complete(down.respond(channels.downstream(), downEnd));
+        downstream.complete(down.respond(channels.downstream(), downEnd).link());
       } catch (NegotiationException | InterruptedException | RuntimeException e) {
         downstream.completeExceptionally(e);
       }
