@@ -21,6 +21,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code meshd.v1.FabricService}. Who may call what is decided before this runs ({@code
@@ -46,20 +47,22 @@ public final class FabricGrpcService extends FabricServiceGrpc.FabricServiceImpl
     if (!plane.hasTransports()) {
       responseObserver.onError(Status.FAILED_PRECONDITION
           .withDescription(plane.noTransport(nodeId)).asRuntimeException());
-      return new StreamObserver<>() {
-        @Override
-        public void onNext(NegotiateRequest value) {}
-
-        @Override
-        public void onError(Throwable t) {}
-
-        @Override
-        public void onCompleted() {}
-      };
+      return ignoring();
+    }
+    if (plane.runningSessions() >= FabricPlane.MAX_ANSWERING) {
+      responseObserver.onError(Status.RESOURCE_EXHAUSTED.withDescription(nodeId + " is running "
+          + FabricPlane.MAX_ANSWERING + " negotiations already; try again later")
+          .asRuntimeException());
+      return ignoring();
     }
     // Sending on a cancelled call throws; the session sees that as the peer gone.
     ((ServerCallStreamObserver<NegotiateResponse>) responseObserver).setOnCancelHandler(() -> {});
-    return plane.respond(responseObserver);
+    try {
+      return plane.respond(responseObserver);
+    } catch (IllegalStateException stopping) {
+      responseObserver.onError(stopping(nodeId).asRuntimeException());
+      return ignoring();
+    }
   }
 
   @Override
@@ -74,8 +77,25 @@ public final class FabricGrpcService extends FabricServiceGrpc.FabricServiceImpl
       responseObserver.onError(status(refusal).asRuntimeException());
       return;
     }
-    plane.probe(peer, forced, Optional.ofNullable(Context.current().getDeadline()),
+    var call = (ServerCallStreamObserver<ProbeResponse>) responseObserver;
+    // A caller that goes away (Ctrl-C) stops the probe rather than leave it moving bytes.
+    AtomicReference<Runnable> cancel = new AtomicReference<>(() -> {});
+    call.setOnCancelHandler(() -> cancel.get().run());
+    try {
+      cancel.set(probe(call, peer, forced));
+    } catch (IllegalStateException stopping) {
+      responseObserver.onError(stopping(nodeId).asRuntimeException());
+    }
+  }
+
+  private Runnable probe(ServerCallStreamObserver<ProbeResponse> call,
+      dev.meshd.fabric.negotiate.LinkEnd peer, Optional<String> forced) {
+    StreamObserver<ProbeResponse> responseObserver = call;
+    return plane.probe(peer, forced, Optional.ofNullable(Context.current().getDeadline()),
         report -> {
+          if (call.isCancelled()) {
+            return;
+          }
           ProbeResponse.Builder response = ProbeResponse.newBuilder()
               .setUpstream(FabricMapper.toProto(report.upstream()))
               .setDownstream(FabricMapper.toProto(report.downstream()))
@@ -84,9 +104,32 @@ public final class FabricGrpcService extends FabricServiceGrpc.FabricServiceImpl
           responseObserver.onNext(response.build());
           responseObserver.onCompleted();
         },
-        failure -> responseObserver.onError((failure instanceof InterruptedException
-            ? Status.UNAVAILABLE.withDescription(nodeId + " is stopping")
-            : Status.INTERNAL.withDescription("probe failed: " + failure)).asRuntimeException()));
+        failure -> {
+          if (call.isCancelled()) {
+            return; // the caller went away: nobody to tell
+          }
+          responseObserver.onError((failure instanceof InterruptedException
+              ? stopping(nodeId)
+              : Status.INTERNAL.withDescription("probe failed: " + failure))
+              .asRuntimeException());
+        });
+  }
+
+  private static Status stopping(String nodeId) {
+    return Status.UNAVAILABLE.withDescription(nodeId + " is stopping");
+  }
+
+  private static StreamObserver<NegotiateRequest> ignoring() {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(NegotiateRequest value) {}
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {}
+    };
   }
 
   @Override

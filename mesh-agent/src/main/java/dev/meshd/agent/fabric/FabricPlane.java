@@ -51,6 +51,11 @@ public final class FabricPlane implements AutoCloseable {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   /** Latest links kept per role: one per peer, far more peers than any node links to. */
   private static final int HISTORY = 256;
+  /**
+   * Negotiations one agent answers at once: far above the stage links one node hosts, low
+   * enough that a misbehaving peer cannot hold every responder and thread.
+   */
+  static final int MAX_ANSWERING = 64;
   /** Kept back from a caller's deadline, so that the answer still reaches it. */
   private static final Duration ANSWER_MARGIN = Duration.ofSeconds(1);
 
@@ -155,13 +160,15 @@ public final class FabricPlane implements AutoCloseable {
    * failed). Counts the negotiation in the metrics.
    *
    * @param callDeadline the caller's deadline, which the negotiation fits within
+   * @return cancels the negotiation (the caller went away); {@code failed} then receives an
+   *     {@link InterruptedException}
    */
-  void probe(LinkEnd peer, Optional<String> forced, Optional<Deadline> callDeadline,
+  Runnable probe(LinkEnd peer, Optional<String> forced, Optional<Deadline> callDeadline,
       java.util.function.Consumer<ProbeReport> done, java.util.function.Consumer<Throwable> failed) {
     LinkEnd local = end(self.get());
     NegotiationSettings settings = fitted(negotiator.settings(), callDeadline);
     String address = fleet.member(peer.nodeId()).map(m -> m.record().grpcAddress()).orElse("");
-    sessions.start("fabric-probe-" + peer.nodeId(), () -> {
+    return sessions.start("fabric-probe-" + peer.nodeId(), () -> {
       try {
         NegotiatedLink link = lead(local, peer, address, forced, settings, "probe");
         done.accept(new ProbeReport(local, peer, link));
@@ -224,8 +231,13 @@ public final class FabricPlane implements AutoCloseable {
         .withDeadlineAfter(callBudget.toMillis(), TimeUnit.MILLISECONDS)
         .negotiate(channel.inbound());
     channel.connect(requests);
-    NegotiatedLink link = negotiator.negotiate(channel, new LinkContext(local, peer, label),
-        forced, settings);
+    NegotiatedLink link;
+    try {
+      link = negotiator.negotiate(channel, new LinkContext(local, peer, label), forced, settings);
+    } catch (RuntimeException e) {
+      channel.abort(local.nodeId() + " failed: " + e);
+      throw e;
+    }
     metrics.recordNegotiation(link);
     remember(asUpstream, peer.nodeId(), link);
     LOG.info("fabric: {} -> {} ({}): {}", local.nodeId(), peer.nodeId(), label, link.summary());

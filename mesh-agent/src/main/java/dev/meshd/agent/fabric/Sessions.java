@@ -23,9 +23,10 @@ final class Sessions implements AutoCloseable {
   /**
    * Runs {@code body} on a new virtual thread named {@code name}.
    *
+   * @return interrupts that thread (a no-op once it has ended)
    * @throws IllegalStateException once closed
    */
-  void start(String name, Runnable body) {
+  Runnable start(String name, Runnable body) {
     if (closed) {
       throw new IllegalStateException("fabric sessions closed");
     }
@@ -38,6 +39,7 @@ final class Sessions implements AutoCloseable {
     });
     running.add(thread);
     thread.start();
+    return thread::interrupt;
   }
 
   /** Sessions still running. */

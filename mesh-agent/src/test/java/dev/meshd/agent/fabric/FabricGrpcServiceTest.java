@@ -278,6 +278,37 @@ class FabricGrpcServiceTest {
   }
 
   @Test
+  void aCallerThatGoesAwayStopsItsProbe() throws Exception {
+    NegotiationSettings slow = SETTINGS.withProbe(new ProbeSpec(2, 1024, 4,
+        Duration.ofSeconds(30))).withOverallDeadline(Duration.ofSeconds(40));
+    var hanging = FakeStageTransport.of("quic", FabricClass.QUIC).hangProbe();
+    var peerQuic = FakeStageTransport.of("quic", FabricClass.QUIC);
+    Node node1 = node("node1", "host-a", slow, hanging);
+    Node node2 = node("node2", "host-b", slow, peerQuic);
+    io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
+    var call = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      io.grpc.Context previous = context.attach();
+      try {
+        return failure(() -> node1.stub().probe(
+            ProbeRequest.newBuilder().setPeerNode("node2").build()));
+      } finally {
+        context.detach(previous);
+      }
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> hanging.probes() == 1);
+
+    context.cancel(null);
+
+    assertThat(call.get(5, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.CANCELLED);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(hanging.probesEnded()).isEqualTo(1);
+      assertThat(node1.plane().runningSessions()).isZero();
+      assertThat(node2.plane().runningSessions()).isZero();
+      assertThat(peerQuic.openResponders()).isZero();
+    });
+  }
+
+  @Test
   void listLinksShowsEveryStageLinkWithItsNodesSortedByPlacement() throws Exception {
     Placement pipeline = new Placement("llama-pp", "llama", List.of(),
         List.of(new Stage(0, 0, 15, "node1", List.of(0)), new Stage(1, 16, 31, "node2",

@@ -48,8 +48,13 @@ final class UpstreamSession {
   }
 
   NegotiatedLink run() throws InterruptedException {
-    offer = new NegotiationMessage.Offer(id, link.local(), offerCandidates(), settings.probe(),
-        link.label());
+    try {
+      offer = new NegotiationMessage.Offer(id, link.local(), offerCandidates(), settings.probe(),
+          link.label());
+    } catch (InterruptedException e) {
+      peer.abort(link.local().nodeId() + " is stopping");
+      throw e;
+    }
     try {
       step = "waiting for the answer";
       peer.send(offer);
