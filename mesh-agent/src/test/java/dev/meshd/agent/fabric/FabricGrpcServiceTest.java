@@ -49,7 +49,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -369,9 +368,5 @@ class FabricGrpcServiceTest {
     public Subscription subscribe(Consumer<FleetEvent> listener) {
       return () -> {};
     }
-  }
-
-  static Optional<String> none() {
-    return Optional.empty();
   }
 }
