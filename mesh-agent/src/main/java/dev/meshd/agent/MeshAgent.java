@@ -6,6 +6,10 @@ import dev.meshd.agent.auth.BearerAuthInterceptor;
 import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.agent.auth.TokensFile;
 import dev.meshd.agent.control.PolicyPlane;
+import dev.meshd.agent.fabric.BuiltInTransports;
+import dev.meshd.agent.fabric.FabricGrpcService;
+import dev.meshd.agent.fabric.FabricMetrics;
+import dev.meshd.agent.fabric.FabricPlane;
 import dev.meshd.agent.forward.AgentChannels;
 import dev.meshd.agent.inventory.FabricRefresher;
 import dev.meshd.agent.inventory.FabricSources;
@@ -38,6 +42,9 @@ import dev.meshd.core.policy.PolicyStore;
 import dev.meshd.core.security.ClusterKey;
 import dev.meshd.core.signal.SignalView;
 import dev.meshd.fabric.discovery.FabricDiscovery;
+import dev.meshd.fabric.negotiate.StageTransport;
+import dev.meshd.fabric.negotiate.TransportNegotiator;
+import dev.meshd.fabric.negotiate.TransportOrder;
 import dev.meshd.gossip.GossipAgent;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -59,6 +66,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -85,6 +93,8 @@ public final class MeshAgent implements AutoCloseable {
   private final GpuProbe gpuProbe;
   private final FabricDiscovery fabricDiscovery;
   private final Clock clock;
+  private final List<StageTransport> transports;
+  private final String noTransportReason;
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -100,8 +110,13 @@ public final class MeshAgent implements AutoCloseable {
   private RuntimeMonitor runtimeMonitor;
   private SignalView signalView;
   private SignalCollector signalCollector;
+  private FabricPlane fabricPlane;
 
-  /** An agent that discovers its fabric with this host's sources ({@link FabricSources}). */
+  /**
+   * An agent that discovers its fabric with this host's sources ({@link FabricSources}) and
+   * negotiates stage links with the transports this build implements ({@link
+   * BuiltInTransports}).
+   */
   public MeshAgent(AgentConfig config, GpuProbe gpuProbe, Clock clock) {
     this(config, gpuProbe, FabricSources.standard(System.getenv()), clock);
   }
@@ -112,10 +127,31 @@ public final class MeshAgent implements AutoCloseable {
    */
   public MeshAgent(AgentConfig config, GpuProbe gpuProbe, FabricDiscovery fabricDiscovery,
       Clock clock) {
+    this(config, gpuProbe, fabricDiscovery, clock, BuiltInTransports.forConfig(config.fabric()),
+        BuiltInTransports.reason(config.fabric()));
+  }
+
+  /**
+   * An agent with the given stage transports instead of the built-in ones (tests inject fakes).
+   *
+   * @param noTransportReason what FAILED_PRECONDITION says when {@code transports} serves none
+   *     of {@code fabric.order}
+   */
+  public MeshAgent(AgentConfig config, GpuProbe gpuProbe, Clock clock,
+      List<StageTransport> transports, String noTransportReason) {
+    this(config, gpuProbe, FabricSources.standard(System.getenv()), clock, transports,
+        noTransportReason);
+  }
+
+  /** Every collaborator given: the fabric sources and the stage transports. */
+  public MeshAgent(AgentConfig config, GpuProbe gpuProbe, FabricDiscovery fabricDiscovery,
+      Clock clock, List<StageTransport> transports, String noTransportReason) {
     this.config = config;
     this.gpuProbe = gpuProbe;
     this.fabricDiscovery = fabricDiscovery;
     this.clock = clock;
+    this.transports = List.copyOf(transports);
+    this.noTransportReason = noTransportReason;
   }
 
   /**
@@ -156,6 +192,7 @@ public final class MeshAgent implements AutoCloseable {
       SignalPublisher publisher = new SignalPublisher(config.node().id(), runtimeMonitor,
           signalTimer, clock, SignalPublisher.DEFAULT_MIN_INTERVAL, registry);
       routerPlane = newRouterPlane();
+      fabricPlane = newFabricPlane(clusterKey);
       grpcServer = startGrpc(tokens, policyPlane, publisher);
       signalView = startSignalView(clusterKey, signalTimer);
       routerPlane.startIngress();
@@ -216,6 +253,11 @@ public final class MeshAgent implements AutoCloseable {
   /** The collector of the fast signal path on a router; empty on other agents. */
   public Optional<SignalCollector> signalCollector() {
     return Optional.ofNullable(signalCollector);
+  }
+
+  /** Stage-transport negotiation on this agent (FabricService, its metrics and history). */
+  public FabricPlane fabric() {
+    return fabricPlane;
   }
 
   /** The gRPC port actually bound. */
@@ -376,6 +418,37 @@ public final class MeshAgent implements AutoCloseable {
         registry, tracing.tracer());
   }
 
+  private FabricPlane newFabricPlane(Optional<ClusterKey> clusterKey) {
+    List<String> order = config.fabric().order();
+    if (!order.isEmpty() && order.contains(TransportOrder.QUIC)
+        && !order.getLast().equals(TransportOrder.QUIC)) {
+      LOG.warn("fabric.order {} lists quic before other groups: quic is always tried last", order);
+    }
+    TransportNegotiator negotiator = TransportNegotiator.builder()
+        .order(order)
+        .transports(transports)
+        .clock(clock)
+        .build();
+    if (negotiator.hasTransports()) {
+      LOG.info("fabric: stage transports {}", negotiator.availableGroups());
+    } else {
+      LOG.info("fabric: no stage transport: {}", noTransportReason);
+    }
+    AgentChannels channels = new AgentChannels();
+    started.push(channels);
+    FabricPlane plane = FabricPlane.builder()
+        .self(gossip::self)
+        .fleet(gossip)
+        .negotiator(negotiator)
+        .channels(channels::channel)
+        .agentToken(clusterKey.map(TokenRegistry::agentToken))
+        .metrics(new FabricMetrics(registry))
+        .noTransportReason(noTransportReason)
+        .build();
+    started.push(plane);
+    return plane;
+  }
+
   private Server startGrpc(Optional<TokenRegistry> tokens, PolicyPlane policyPlane,
       SignalPublisher signals) {
     var listen = config.listen().grpc();
@@ -394,6 +467,7 @@ public final class MeshAgent implements AutoCloseable {
             .addService(policyPlane.service())
             .addService(new SignalGrpcService(signals, config.router().signalHeartbeat()))
             .addService(routerPlane.service())
+            .addService(new FabricGrpcService(fabricPlane, storeView, config.node().id()))
             // Interceptors run in reverse order of addition: the span covers refused calls too.
             .intercept(new ResponseWarnings())
             .intercept(new BearerAuthInterceptor(tokens))

@@ -63,8 +63,13 @@ final class TestConfigs {
 
   /** A gpu-only agent that joins through {@code seed}, with {@code security}. */
   static AgentConfig member(String nodeId, Path dir, HostPort seed, SecurityConfig security) {
-    return config(nodeId, dir, List.of(seed), Set.of(Role.GPU), loopbackListen(), List.of(),
-        security);
+    return memberOf(nodeId, dir, List.of(seed), security);
+  }
+
+  /** A gpu-only agent with these gossip seeds (none for the first), with {@code security}. */
+  static AgentConfig memberOf(String nodeId, Path dir, List<HostPort> seeds,
+      SecurityConfig security) {
+    return config(nodeId, dir, seeds, Set.of(Role.GPU), loopbackListen(), List.of(), security);
   }
 
   private static AgentConfig config(String nodeId, Path dir, List<HostPort> seeds,

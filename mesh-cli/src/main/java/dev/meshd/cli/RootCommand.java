@@ -3,6 +3,7 @@ package dev.meshd.cli;
 import dev.meshd.cli.command.CliContext;
 import dev.meshd.cli.command.CommandRoot;
 import dev.meshd.cli.command.GlobalOptions;
+import dev.meshd.cli.fabric.FabricCommand;
 import dev.meshd.cli.nodes.DescribeNodeCommand;
 import dev.meshd.cli.nodes.DrainCommand;
 import dev.meshd.cli.nodes.ListNodesCommand;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ListNodesCommand.class, DescribeNodeCommand.class, StatsCommand.class,
       PolicyCommand.class, PlacementCommand.class, DrainCommand.class, UncordonCommand.class,
-      RouteCommand.class, RaftCommand.class
+      RouteCommand.class, FabricCommand.class, RaftCommand.class
     })
 final class RootCommand implements Callable<Integer>, CommandRoot {
 

@@ -33,7 +33,13 @@ public final class MethodPermissions {
           // Agents only: a router's stream of another agent's load signals.
           Map.entry("meshd.v1.SignalService/WatchSignals", Permission.INTERNAL),
           // Explains a decision from what the agent already holds; changes nothing.
-          Map.entry("meshd.v1.RouterService/Route", Permission.READ));
+          Map.entry("meshd.v1.RouterService/Route", Permission.READ),
+          // Agents only: the downstream end of a stage-link negotiation.
+          Map.entry("meshd.v1.FabricService/Negotiate", Permission.INTERNAL),
+          // Moves tens of MiB over the fabric between two production nodes, beside their
+          // inference traffic: an operator's act, not a viewer's.
+          Map.entry("meshd.v1.FabricService/Probe", Permission.WRITE),
+          Map.entry("meshd.v1.FabricService/ListLinks", Permission.READ));
 
   /** Health checks stay open so that load balancers and probes need no token. */
   private static final String HEALTH_SERVICE = "grpc.health.v1.Health/";

@@ -159,7 +159,7 @@ public final class PolicyMapper {
     return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
   }
 
-  static LinkStatus toDomain(dev.meshd.proto.v1.LinkStatus s) {
+  public static LinkStatus toDomain(dev.meshd.proto.v1.LinkStatus s) {
     return new LinkStatus(
         s.getTransport(),
         s.getFabricClass(),
@@ -180,7 +180,7 @@ public final class PolicyMapper {
             : null);
   }
 
-  static dev.meshd.proto.v1.LinkStatus toProto(LinkStatus s) {
+  public static dev.meshd.proto.v1.LinkStatus toProto(LinkStatus s) {
     var b = dev.meshd.proto.v1.LinkStatus.newBuilder()
         .setTransport(s.transport())
         .setFabricClass(s.fabricClass())

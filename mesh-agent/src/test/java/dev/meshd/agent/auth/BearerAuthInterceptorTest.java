@@ -57,6 +57,8 @@ class BearerAuthInterceptorTest {
             auth))
         .addService(ServerInterceptors.intercept(
             new dev.meshd.proto.v1.RouterServiceGrpc.RouterServiceImplBase() {}, auth))
+        .addService(ServerInterceptors.intercept(
+            new dev.meshd.proto.v1.FabricServiceGrpc.FabricServiceImplBase() {}, auth))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
@@ -72,7 +74,8 @@ class BearerAuthInterceptorTest {
     List<ServerServiceDefinition> services = List.of(
         new MeshServiceGrpc.MeshServiceImplBase() {}.bindService(),
         new PolicyServiceGrpc.PolicyServiceImplBase() {}.bindService(),
-        new dev.meshd.proto.v1.RouterServiceGrpc.RouterServiceImplBase() {}.bindService());
+        new dev.meshd.proto.v1.RouterServiceGrpc.RouterServiceImplBase() {}.bindService(),
+        new dev.meshd.proto.v1.FabricServiceGrpc.FabricServiceImplBase() {}.bindService());
     for (ServerServiceDefinition service : services) {
       for (var method : service.getMethods()) {
         for (String token : new String[] {null, "wrong-token-0123456789", VIEWER, OPERATOR,
@@ -130,5 +133,18 @@ class BearerAuthInterceptorTest {
         .hasValue(Permission.READ);
     MethodDescriptor route = dev.meshd.proto.v1.RouterServiceGrpc.getRouteMethod();
     assertThat(call(route, VIEWER)).isEqualTo(Status.Code.UNIMPLEMENTED);
+  }
+
+  @org.junit.jupiter.api.Test
+  void fabricNegotiationIsForAgentsProbesForOperatorsAndLinksForViewers() {
+    assertThat(MethodPermissions.required("meshd.v1.FabricService/Negotiate"))
+        .hasValue(Permission.INTERNAL);
+    assertThat(MethodPermissions.required("meshd.v1.FabricService/Probe"))
+        .hasValue(Permission.WRITE);
+    assertThat(MethodPermissions.required("meshd.v1.FabricService/ListLinks"))
+        .hasValue(Permission.READ);
+    assertThat(Role.AGENT.allows(Permission.INTERNAL)).isTrue();
+    assertThat(Role.ADMIN.allows(Permission.INTERNAL)).isFalse();
+    assertThat(Role.VIEWER.allows(Permission.WRITE)).isFalse();
   }
 }

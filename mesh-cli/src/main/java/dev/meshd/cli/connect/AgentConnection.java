@@ -60,6 +60,21 @@ public final class AgentConnection implements AutoCloseable {
   }
 
   /**
+   * Like {@link #unary}, with a deadline of at least {@code atLeast}: for a call known to take
+   * long on the agent (a fabric probe runs payload tries with deadlines of their own).
+   */
+  public <S extends AbstractStub<S>> S unaryWithin(Function<Channel, S> newStub,
+      Duration atLeast) {
+    Duration deadline = timeout.compareTo(atLeast) >= 0 ? timeout : atLeast;
+    return newStub.apply(calls).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** The deadline of each unary call ({@code --timeout}). */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /**
    * A stub for watch streams, without a deadline: a watch runs until the server ends it or the
    * user interrupts, and a per-call deadline would cut it off after {@code --timeout}.
    */

@@ -1,6 +1,6 @@
 package dev.meshd.cli.placement;
 
-import dev.meshd.cli.output.DurationText;
+import dev.meshd.cli.output.LinkUnits;
 import dev.meshd.cli.output.ProtoText;
 import dev.meshd.proto.v1.LinkState;
 import dev.meshd.proto.v1.LinkStatus;
@@ -8,7 +8,6 @@ import dev.meshd.proto.v1.Placement;
 import dev.meshd.proto.v1.Replica;
 import dev.meshd.proto.v1.Stage;
 import dev.meshd.proto.v1.StageLink;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -107,33 +106,14 @@ final class PlacementCells {
         : ProtoText.shortName(status.getState(), status.getStateValue(), "LINK_STATE_");
   }
 
-  /**
-   * Decimal units ({@code 12.5GB/s} is 12.5e9 bytes per second), as network and interconnect
-   * rates are quoted everywhere, unlike the GiB of VRAM.
-   */
+  /** See {@link LinkUnits#bandwidth}. */
   static String bandwidth(long bytesPerSecond) {
-    if (bytesPerSecond >= 1_000_000_000L) {
-      return String.format(Locale.ROOT, "%.1fGB/s", bytesPerSecond / 1e9);
-    } else if (bytesPerSecond >= 1_000_000L) {
-      return String.format(Locale.ROOT, "%.1fMB/s", bytesPerSecond / 1e6);
-    } else if (bytesPerSecond >= 1_000L) {
-      return String.format(Locale.ROOT, "%.1fkB/s", bytesPerSecond / 1e3);
-    }
-    return bytesPerSecond + "B/s";
+    return LinkUnits.bandwidth(bytesPerSecond);
   }
 
-  /**
-   * A round-trip time with the precision that matters at its scale: {@code 45µs} on one host,
-   * {@code 1.5ms} across a rack, {@code 2s} and up as other durations are shown.
-   */
+  /** See {@link LinkUnits#rtt}. */
   static String rtt(com.google.protobuf.Duration rtt) {
-    Duration value = Duration.ofSeconds(rtt.getSeconds(), rtt.getNanos());
-    if (value.compareTo(Duration.ofMillis(1)) < 0) {
-      return value.toNanos() / 1_000 + "µs";
-    } else if (value.compareTo(Duration.ofSeconds(1)) < 0) {
-      return String.format(Locale.ROOT, "%.1fms", value.toNanos() / 1e6);
-    }
-    return DurationText.format(value);
+    return LinkUnits.rtt(rtt);
   }
 
   static String orDash(String value) {

@@ -13,7 +13,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link FakeMeshService}, a {@link FakePolicyService} and a {@link FakeRouterService} served either in-process (fast, no
+ * A {@link FakeMeshService}, {@link FakePolicyService}, {@link FakeRouterService} and
+ * {@link FakeFabricService} served either in-process (fast, no
  * sockets) or on a real loopback port chosen by the OS, with a {@link HeaderRecorder} in front.
  * {@link #close()} stops it and is safe to call twice.
  */
@@ -22,6 +23,7 @@ public final class FakeAgent implements AutoCloseable {
   private final FakeMeshService service;
   private final FakePolicyService policies;
   private final FakeRouterService router;
+  private final FakeFabricService fabric;
   private final HeaderRecorder headers;
   private final Server server;
   private final ChannelFactory channels;
@@ -29,10 +31,12 @@ public final class FakeAgent implements AutoCloseable {
 
   private FakeAgent(
       FakeMeshService service, FakePolicyService policies, FakeRouterService router,
-      HeaderRecorder headers, Server server, ChannelFactory channels, ServerAddress address) {
+      FakeFabricService fabric, HeaderRecorder headers, Server server, ChannelFactory channels,
+      ServerAddress address) {
     this.service = service;
     this.policies = policies;
     this.router = router;
+    this.fabric = fabric;
     this.headers = headers;
     this.server = server;
     this.channels = channels;
@@ -44,17 +48,19 @@ public final class FakeAgent implements AutoCloseable {
     FakeMeshService service = new FakeMeshService();
     FakePolicyService policies = new FakePolicyService();
     FakeRouterService router = new FakeRouterService();
+    FakeFabricService fabric = new FakeFabricService();
     HeaderRecorder headers = new HeaderRecorder();
     String name = InProcessServerBuilder.generateName();
     Server server =
         start(InProcessServerBuilder.forName(name).directExecutor()
             .addService(ServerInterceptors.intercept(service, headers))
             .addService(ServerInterceptors.intercept(policies, headers))
-            .addService(ServerInterceptors.intercept(router, headers)).build());
+            .addService(ServerInterceptors.intercept(router, headers))
+            .addService(ServerInterceptors.intercept(fabric, headers)).build());
     ChannelFactory channels =
         ignored -> InProcessChannelBuilder.forName(name).directExecutor().build();
     return new FakeAgent(
-        service, policies, router, headers, server, channels,
+        service, policies, router, fabric, headers, server, channels,
         new ServerAddress("127.0.0.1", 7070));
   }
 
@@ -63,14 +69,16 @@ public final class FakeAgent implements AutoCloseable {
     FakeMeshService service = new FakeMeshService();
     FakePolicyService policies = new FakePolicyService();
     FakeRouterService router = new FakeRouterService();
+    FakeFabricService fabric = new FakeFabricService();
     HeaderRecorder headers = new HeaderRecorder();
     Server server =
         start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .addService(ServerInterceptors.intercept(service, headers))
             .addService(ServerInterceptors.intercept(policies, headers))
-            .addService(ServerInterceptors.intercept(router, headers)).build());
+            .addService(ServerInterceptors.intercept(router, headers))
+            .addService(ServerInterceptors.intercept(fabric, headers)).build());
     return new FakeAgent(
-        service, policies, router, headers, server, ChannelFactory.plaintext(),
+        service, policies, router, fabric, headers, server, ChannelFactory.plaintext(),
         new ServerAddress("127.0.0.1", server.getPort()));
   }
 
@@ -80,6 +88,10 @@ public final class FakeAgent implements AutoCloseable {
 
   public FakeRouterService router() {
     return router;
+  }
+
+  public FakeFabricService fabric() {
+    return fabric;
   }
 
   public FakePolicyService policies() {

@@ -1,0 +1,2 @@
+/** Implementation details of negotiation: deadline-bounded calls into transports. */
+package dev.meshd.fabric.negotiate.internal;
