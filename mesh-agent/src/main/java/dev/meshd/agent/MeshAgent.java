@@ -19,6 +19,11 @@ import dev.meshd.agent.runtime.RuntimeMonitor;
 import dev.meshd.agent.router.RouterPlane;
 import dev.meshd.agent.router.RoutingTableFeed;
 import dev.meshd.agent.store.StoreView;
+import dev.meshd.agent.links.LinkRef;
+import dev.meshd.agent.links.LinkSettings;
+import dev.meshd.agent.links.PlacementLinkReconciler;
+import dev.meshd.agent.fabric.LinkGauges;
+import dev.meshd.core.policy.LinkStatus;
 import dev.meshd.core.config.HostPort;
 import dev.meshd.core.config.RouterConfig;
 import dev.meshd.router.StalePolicy;
@@ -111,6 +116,7 @@ public final class MeshAgent implements AutoCloseable {
   private SignalView signalView;
   private SignalCollector signalCollector;
   private FabricPlane fabricPlane;
+  private PlacementLinkReconciler linkReconciler;
 
   /**
    * An agent that discovers its fabric with this host's sources ({@link FabricSources}) and
@@ -194,6 +200,7 @@ public final class MeshAgent implements AutoCloseable {
       routerPlane = newRouterPlane();
       fabricPlane = newFabricPlane(clusterKey);
       grpcServer = startGrpc(tokens, policyPlane, publisher);
+      startLinkReconciler();
       signalView = startSignalView(clusterKey, signalTimer);
       routerPlane.startIngress();
       started.push(routerPlane);
@@ -416,6 +423,33 @@ public final class MeshAgent implements AutoCloseable {
             router.maxAttempts(), IngressSettings.DEFAULT_CONNECT_TIMEOUT, router.drainTimeout(),
             IngressSettings.DEFAULT_MAX_REQUEST_BYTES),
         registry, tracing.tracer());
+  }
+
+  /**
+   * Negotiates the stage links of placements whose upstream stage this agent hosts and writes
+   * their status into the store; marks links of dead ends DOWN (see {@link
+   * PlacementLinkReconciler}). Started once the gRPC server answers, since the peer it
+   * negotiates with answers on its own.
+   */
+  private void startLinkReconciler() {
+    LinkGauges gauges = fabricPlane.metrics().links();
+    linkReconciler = new PlacementLinkReconciler(config.node().id(), LinkSettings.defaults(),
+        storeView, gossip, policyPlane.placementWriter(),
+        (link, up, down) -> fabricPlane.negotiateLink(link.label(), link.upstreamGpus(), down,
+            link.downstreamGpus()),
+        clock, new PlacementLinkReconciler.LinkObserver() {
+          @Override
+          public void onStatus(LinkRef link, LinkStatus status) {
+            gauges.update(link.placement(), link.fromStage(), link.toStage(), status);
+          }
+
+          @Override
+          public void retainPlacements(java.util.Set<String> placements) {
+            gauges.retainPlacements(placements);
+          }
+        });
+    linkReconciler.start();
+    started.push(linkReconciler);
   }
 
   private FabricPlane newFabricPlane(Optional<ClusterKey> clusterKey) {

@@ -182,6 +182,42 @@ public final class FabricPlane implements AutoCloseable {
   }
 
   /**
+   * Negotiates one placement's stage link as its upstream end, the stages' GPUs as the two ends'
+   * GPUs, on a session thread. Completes with the status to store (FAILED with the reason when
+   * every transport or the peer failed), or exceptionally when no negotiation could run.
+   *
+   * @param label names the link in logs and in the negotiation ({@code placement/0->1})
+   */
+  public java.util.concurrent.CompletableFuture<dev.meshd.core.policy.LinkStatus> negotiateLink(
+      String label, List<Integer> localGpus, FleetMember downstream, List<Integer> peerGpus) {
+    var result = new java.util.concurrent.CompletableFuture<dev.meshd.core.policy.LinkStatus>();
+    if (!negotiator.hasTransports()) {
+      result.completeExceptionally(new IllegalStateException(noTransport(self.get().nodeId())));
+      return result;
+    }
+    CapabilityRecord me = self.get();
+    LinkEnd local = new LinkEnd(me.nodeId(), me.hostId(), localGpus);
+    CapabilityRecord peerRecord = downstream.record();
+    LinkEnd peer = new LinkEnd(peerRecord.nodeId(), peerRecord.hostId(), peerGpus);
+    Runnable cancel = sessions.start("fabric-link-" + peer.nodeId(), () -> {
+      try {
+        result.complete(lead(local, peer, peerRecord.grpcAddress(), Optional.empty(),
+            negotiator.settings(), label).toLinkStatus());
+      } catch (InterruptedException e) {
+        result.completeExceptionally(e);
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    result.whenComplete((status, failure) -> {
+      if (failure instanceof java.util.concurrent.TimeoutException) {
+        cancel.run(); // the reconciler gave up waiting: stop the session too
+      }
+    });
+    return result;
+  }
+
+  /**
    * Answers a negotiation a peer opened: returns the observer for its messages, and runs the
    * downstream end on a session thread.
    */

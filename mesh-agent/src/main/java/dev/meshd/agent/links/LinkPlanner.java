@@ -79,7 +79,7 @@ public final class LinkPlanner {
       return Optional.empty();
     }
     return Optional.of(new LinkRef(placement.name(), link.fromStage(), link.toStage(),
-        from.get().nodeId(), to.get().nodeId()));
+        from.get().nodeId(), to.get().nodeId(), from.get().gpus(), to.get().gpus()));
   }
 
   private static Optional<Stage> stage(Placement placement, int index) {

@@ -1,5 +1,6 @@
 package dev.meshd.agent.links;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,14 +11,18 @@ import java.util.Objects;
  * @param toStage the downstream stage's index
  * @param upstreamNode the node hosting {@code fromStage}
  * @param downstreamNode the node hosting {@code toStage}
+ * @param upstreamGpus the upstream stage's GPUs
+ * @param downstreamGpus the downstream stage's GPUs
  */
 public record LinkRef(String placement, int fromStage, int toStage, String upstreamNode,
-    String downstreamNode) {
+    String downstreamNode, List<Integer> upstreamGpus, List<Integer> downstreamGpus) {
 
   public LinkRef {
     Objects.requireNonNull(placement, "placement");
     Objects.requireNonNull(upstreamNode, "upstreamNode");
     Objects.requireNonNull(downstreamNode, "downstreamNode");
+    upstreamGpus = List.copyOf(upstreamGpus);
+    downstreamGpus = List.copyOf(downstreamGpus);
   }
 
   /** {@code placement/from->to}, for logs and status text. */

@@ -58,6 +58,7 @@ public final class PlacementLinkReconciler implements AutoCloseable {
   private final PlacementWriter writer;
   private final LinkNegotiator negotiator;
   private final Clock clock;
+  private final LinkObserver observer;
   private final ScheduledExecutorService thread;
   private final Map<LinkRef, LinkMemory> memory = new HashMap<>();
   private final Set<LinkRef> busy = new HashSet<>();
@@ -66,8 +67,31 @@ public final class PlacementLinkReconciler implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private boolean planQueued;
 
+  /** Told of this agent's links: the metrics' gauges. Called on the reconciler's thread. */
+  public interface LinkObserver {
+    /** {@code link}'s status as this agent last found or marked it. */
+    void onStatus(LinkRef link, LinkStatus status);
+
+    /** Only these placements exist now; forget links of any other. */
+    void retainPlacements(Set<String> placements);
+
+    LinkObserver NONE = new LinkObserver() {
+      @Override
+      public void onStatus(LinkRef link, LinkStatus status) {}
+
+      @Override
+      public void retainPlacements(Set<String> placements) {}
+    };
+  }
+
   public PlacementLinkReconciler(String selfId, LinkSettings settings, StoreReader store,
       FleetView fleet, PlacementWriter writer, LinkNegotiator negotiator, Clock clock) {
+    this(selfId, settings, store, fleet, writer, negotiator, clock, LinkObserver.NONE);
+  }
+
+  public PlacementLinkReconciler(String selfId, LinkSettings settings, StoreReader store,
+      FleetView fleet, PlacementWriter writer, LinkNegotiator negotiator, Clock clock,
+      LinkObserver observer) {
     this.planner = new LinkPlanner(selfId, settings);
     this.settings = settings;
     this.store = store;
@@ -75,6 +99,7 @@ public final class PlacementLinkReconciler implements AutoCloseable {
     this.writer = writer;
     this.negotiator = negotiator;
     this.clock = clock;
+    this.observer = observer;
     this.thread = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("meshd-links").daemon().factory());
   }
@@ -114,8 +139,10 @@ public final class PlacementLinkReconciler implements AutoCloseable {
       Map<String, FleetMember> members = new HashMap<>();
       fleet.members().forEach(m -> members.put(m.nodeId(), m));
       Instant now = clock.instant();
-      List<LinkAction> actions = planner.plan(store.snapshot().placements().values(), members,
-          memory, busy, now);
+      Map<String, Placement> placements = store.snapshot().placements();
+      observer.retainPlacements(placements.keySet());
+      memory.keySet().removeIf(link -> !placements.containsKey(link.placement()));
+      List<LinkAction> actions = planner.plan(placements.values(), members, memory, busy, now);
       for (LinkAction action : actions) {
         switch (action) {
           case LinkAction.MarkDown down -> {
@@ -173,6 +200,7 @@ public final class PlacementLinkReconciler implements AutoCloseable {
 
   /** Queues {@code status} for {@code link} and tries to write it now. */
   private void record(LinkRef link, LinkStatus status) {
+    observer.onStatus(link, status);
     unwritten.put(link, status);
     writePending();
   }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class LinkPlannerTest {
 
   private static final Instant NOW = Instant.parse("2026-11-30T01:00:00Z");
-  private static final LinkRef LINK = new LinkRef("pp", 0, 1, "node1", "node2");
+  private static final LinkRef LINK = new LinkRef("pp", 0, 1, "node1", "node2", List.of(0),
+      List.of(0));
 
   private final Map<String, FleetMember> members = new HashMap<>();
   private final Map<LinkRef, LinkMemory> memory = new HashMap<>();
