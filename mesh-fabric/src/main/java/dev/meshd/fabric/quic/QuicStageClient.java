@@ -22,6 +22,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.incubator.codec.quic.QuicChannel;
+import io.netty.incubator.codec.quic.QuicChannelOption;
 import io.netty.incubator.codec.quic.QuicClientCodecBuilder;
 import io.netty.incubator.codec.quic.QuicSslContextBuilder;
 import io.netty.incubator.codec.quic.QuicStreamChannel;
@@ -166,6 +167,8 @@ public final class QuicStageClient implements AutoCloseable {
     Channel socket = bind(ownedLoops, pin, target, deadlineNanos);
     ConnectionEvents events = new ConnectionEvents();
     Future<QuicChannel> connecting = QuicChannel.newBootstrap(socket)
+        .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
+            QuicCodecs.datagramAllocator(ownedLoops))
         .handler(events)
         .streamHandler(RefuseStreams.INSTANCE)
         .remoteAddress(remote)
@@ -217,7 +220,7 @@ public final class QuicStageClient implements AutoCloseable {
       throw new StageLinkException(FallbackReason.TRANSPORT_ERROR,
           "cannot build the QUIC client TLS context: " + e, e);
     }
-    ChannelFuture bound = new Bootstrap()
+    ChannelFuture bound = QuicCodecs.configure(new Bootstrap(), config, ownedLoops)
         .group(ownedLoops.group())
         .channel(ownedLoops.channelClass())
         .handler(SocketErrors.after(codec))

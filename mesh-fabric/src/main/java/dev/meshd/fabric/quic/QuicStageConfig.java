@@ -16,7 +16,10 @@ import java.util.Objects;
  *     beyond it {@link StageLink#send} waits (backpressure), so nothing queues without bound
  * @param receiveBufferBytes most received bytes waiting for {@link StageLink#receive}; above it
  *     the link stops reading from QUIC, the stream window closes and the peer's send waits
- * @param maxUdpPayloadBytes largest UDP payload sent (max_send_udp_payload_size)
+ * @param maxUdpPayloadBytes largest UDP payload sent (max_send_udp_payload_size) and
+ *     accepted (max_udp_payload_size); the smaller of the two ends' values applies
+ * @param socketBufferBytes SO_RCVBUF and SO_SNDBUF of each UDP socket; the kernel caps them at
+ *     {@code net.core.rmem_max} / {@code wmem_max}
  * @param idleTimeout a connection with no packets for this long is closed by QUIC
  * @param eventLoopThreads threads of the event loop a server or client owns
  */
@@ -27,6 +30,7 @@ public record QuicStageConfig(
     int sendBufferBytes,
     int receiveBufferBytes,
     int maxUdpPayloadBytes,
+    int socketBufferBytes,
     Duration idleTimeout,
     int eventLoopThreads) {
 
@@ -44,6 +48,7 @@ public record QuicStageConfig(
     requireRange("receiveBufferBytes", receiveBufferBytes, 2, Integer.MAX_VALUE);
     requireRange("maxUdpPayloadBytes", maxUdpPayloadBytes, MIN_UDP_PAYLOAD_BYTES,
         MAX_UDP_PAYLOAD_BYTES);
+    requireRange("socketBufferBytes", socketBufferBytes, 64 << 10, 1 << 30);
     requireRange("eventLoopThreads", eventLoopThreads, 1, 16);
     if (idleTimeout.toMillis() < 1) {
       throw new IllegalArgumentException(
@@ -66,6 +71,9 @@ public record QuicStageConfig(
         8 << 20,
         // 1350: quiche's default, safe on any Ethernet path (1500 MTU) with tunnels around it.
         1350,
+        // 4 MiB: the kernel default (208 KiB) overflows under a burst at these rates and every
+        // drop costs QUIC a congestion-window cut; 4 MiB is a common rmem_max.
+        4 << 20,
         // 60 s: a stage link carries traffic or probes well within a minute; a peer that
         // vanished without closing is noticed by then even if gossip has not said so.
         Duration.ofSeconds(60),
@@ -76,32 +84,41 @@ public record QuicStageConfig(
 
   public QuicStageConfig withMaxFrameBytes(int bytes) {
     return new QuicStageConfig(bytes, connectionWindowBytes, streamWindowBytes, sendBufferBytes,
-        receiveBufferBytes, maxUdpPayloadBytes, idleTimeout, eventLoopThreads);
+        receiveBufferBytes, maxUdpPayloadBytes, socketBufferBytes, idleTimeout, eventLoopThreads);
   }
 
   public QuicStageConfig withWindows(long connectionBytes, long streamBytes) {
     return new QuicStageConfig(maxFrameBytes, connectionBytes, streamBytes, sendBufferBytes,
-        receiveBufferBytes, maxUdpPayloadBytes, idleTimeout, eventLoopThreads);
+        receiveBufferBytes, maxUdpPayloadBytes, socketBufferBytes, idleTimeout, eventLoopThreads);
   }
 
   public QuicStageConfig withBuffers(int sendBytes, int receiveBytes) {
-    return new QuicStageConfig(maxFrameBytes, connectionWindowBytes, streamWindowBytes,
-        sendBytes, receiveBytes, maxUdpPayloadBytes, idleTimeout, eventLoopThreads);
+    return new QuicStageConfig(maxFrameBytes, connectionWindowBytes, streamWindowBytes, sendBytes,
+        receiveBytes, maxUdpPayloadBytes, socketBufferBytes, idleTimeout, eventLoopThreads);
   }
 
   public QuicStageConfig withMaxUdpPayloadBytes(int bytes) {
     return new QuicStageConfig(maxFrameBytes, connectionWindowBytes, streamWindowBytes,
-        sendBufferBytes, receiveBufferBytes, bytes, idleTimeout, eventLoopThreads);
+        sendBufferBytes, receiveBufferBytes, bytes, socketBufferBytes, idleTimeout,
+        eventLoopThreads);
+  }
+
+  public QuicStageConfig withSocketBufferBytes(int bytes) {
+    return new QuicStageConfig(maxFrameBytes, connectionWindowBytes, streamWindowBytes,
+        sendBufferBytes, receiveBufferBytes, maxUdpPayloadBytes, bytes, idleTimeout,
+        eventLoopThreads);
   }
 
   public QuicStageConfig withIdleTimeout(Duration timeout) {
     return new QuicStageConfig(maxFrameBytes, connectionWindowBytes, streamWindowBytes,
-        sendBufferBytes, receiveBufferBytes, maxUdpPayloadBytes, timeout, eventLoopThreads);
+        sendBufferBytes, receiveBufferBytes, maxUdpPayloadBytes, socketBufferBytes, timeout,
+        eventLoopThreads);
   }
 
   public QuicStageConfig withEventLoopThreads(int threads) {
     return new QuicStageConfig(maxFrameBytes, connectionWindowBytes, streamWindowBytes,
-        sendBufferBytes, receiveBufferBytes, maxUdpPayloadBytes, idleTimeout, threads);
+        sendBufferBytes, receiveBufferBytes, maxUdpPayloadBytes, socketBufferBytes, idleTimeout,
+        threads);
   }
 
   private static void requireRange(String name, long value, long min, long max) {

@@ -19,6 +19,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.incubator.codec.quic.QuicChannel;
+import io.netty.incubator.codec.quic.QuicChannelOption;
 import io.netty.incubator.codec.quic.QuicServerCodecBuilder;
 import io.netty.incubator.codec.quic.QuicSslContext;
 import io.netty.incubator.codec.quic.QuicSslContextBuilder;
@@ -90,10 +91,10 @@ public final class QuicStageServer implements AutoCloseable {
     }
     EventLoops created = EventLoops.create("meshd-quic-server", config.eventLoopThreads());
     ChannelGroup group = new DefaultChannelGroup("quic-connections", created.group().next());
-    ChannelFuture bound = new Bootstrap()
+    ChannelFuture bound = QuicCodecs.configure(new Bootstrap(), config, created)
         .group(created.group())
         .channel(created.channelClass())
-        .handler(SocketErrors.after(codec(group)))
+        .handler(SocketErrors.after(codec(group, created)))
         .bind(bindAddress)
         .awaitUninterruptibly();
     if (!bound.isSuccess()) {
@@ -151,7 +152,7 @@ public final class QuicStageServer implements AutoCloseable {
     }
   }
 
-  private ChannelHandler codec(ChannelGroup group) throws IOException {
+  private ChannelHandler codec(ChannelGroup group, EventLoops loops) throws IOException {
     QuicSslContext ssl;
     try {
       ssl = QuicSslContextBuilder
@@ -167,6 +168,8 @@ public final class QuicStageServer implements AutoCloseable {
     return QuicCodecs.configure(new QuicServerCodecBuilder(), config)
         .sslContext(ssl)
         .tokenHandler(NoRetryTokenHandler.INSTANCE)
+        .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
+            QuicCodecs.datagramAllocator(loops))
         .handler(new ChannelInitializer<QuicChannel>() {
           @Override
           protected void initChannel(QuicChannel connection) {

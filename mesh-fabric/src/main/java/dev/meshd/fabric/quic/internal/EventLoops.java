@@ -11,18 +11,24 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** The event loop a QUIC server or client owns: epoll on Linux, NIO elsewhere. */
-public record EventLoops(EventLoopGroup group, Class<? extends DatagramChannel> channelClass) {
+/**
+ * The event loop a QUIC server or client owns: epoll on Linux, NIO elsewhere.
+ *
+ * @param segmentation whether the sockets can send and receive batches of datagrams in one
+ *     system call (Linux UDP GSO and GRO, through epoll)
+ */
+public record EventLoops(EventLoopGroup group, Class<? extends DatagramChannel> channelClass,
+    boolean segmentation) {
 
   /** A group of {@code threads} daemon threads named {@code name-N}. */
   public static EventLoops create(String name, int threads) {
     DefaultThreadFactory threadFactory = new DefaultThreadFactory(name, true);
     if (Epoll.isAvailable()) {
       return new EventLoops(new EpollEventLoopGroup(threads, threadFactory),
-          EpollDatagramChannel.class);
+          EpollDatagramChannel.class, EpollDatagramChannel.isSegmentedDatagramPacketSupported());
     }
     return new EventLoops(new NioEventLoopGroup(threads, threadFactory),
-        NioDatagramChannel.class);
+        NioDatagramChannel.class, false);
   }
 
   /** Stops the threads, waiting at most {@code timeout}; returns whether they stopped. */
