@@ -240,7 +240,10 @@ public final class QuicStageClient implements AutoCloseable {
       throws StageLinkException, InterruptedException {
     AtomicReference<QuicStageLink> created = new AtomicReference<>();
     Runnable release = () -> {
-      links.remove(created.get());
+      QuicStageLink link = created.get();
+      if (link != null) {
+        links.remove(link);
+      }
       connection.close().addListener(closed -> socket.close());
     };
     Future<QuicStreamChannel> opening = connection.createStream(QuicStreamType.BIDIRECTIONAL,

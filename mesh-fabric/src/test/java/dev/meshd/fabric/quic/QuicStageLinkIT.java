@@ -1,5 +1,9 @@
 package dev.meshd.fabric.quic;
 
+import static dev.meshd.fabric.probe.FallbackReason.CHECKSUM_MISMATCH;
+import static dev.meshd.fabric.probe.FallbackReason.CONNECT_FAILED;
+import static dev.meshd.fabric.probe.FallbackReason.PEER_REJECTED;
+import static dev.meshd.fabric.probe.FallbackReason.TRANSPORT_ERROR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -176,8 +180,7 @@ class QuicStageLinkIT {
         server.endpoint().port(), otherSha);
 
     assertThatThrownBy(() -> client.probe(pinnedElsewhere, SMALL_PROBE))
-        .isInstanceOfSatisfying(ProbeFailure.class,
-            e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(FallbackReason.PEER_REJECTED))
+        .isInstanceOfSatisfying(ProbeFailure.class, probeFailedWith(PEER_REJECTED))
         .hasMessageContaining(serverCert.sha256())
         .hasMessageContaining(otherSha);
   }
@@ -187,8 +190,7 @@ class QuicStageLinkIT {
     QuicStageServer server = server(Set.of(serverCert.sha256()), null, QuicStageConfig.defaults());
 
     assertThatThrownBy(() -> client.probe(server.endpoint(), SMALL_PROBE))
-        .isInstanceOfSatisfying(ProbeFailure.class,
-            e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(FallbackReason.PEER_REJECTED))
+        .isInstanceOfSatisfying(ProbeFailure.class, probeFailedWith(PEER_REJECTED))
         .hasMessageContaining("does not accept this node's certificate");
   }
 
@@ -198,8 +200,7 @@ class QuicStageLinkIT {
     client.corruptNextProbeMessage();
 
     assertThatThrownBy(() -> client.probe(server.endpoint(), SMALL_PROBE))
-        .isInstanceOfSatisfying(ProbeFailure.class,
-            e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(FallbackReason.CHECKSUM_MISMATCH))
+        .isInstanceOfSatisfying(ProbeFailure.class, probeFailedWith(CHECKSUM_MISMATCH))
         .hasMessageContaining("PROBE_DATA frame 0");
     // The server is unharmed: the next probe passes.
     assertThat(client.probe(server.endpoint(), SMALL_PROBE).bytesVerified())
@@ -216,8 +217,7 @@ class QuicStageLinkIT {
 
     assertThatThrownBy(() ->
         client.probe(nobody, new ProbeSpec(4, 64 << 10, 8, Duration.ofSeconds(2))))
-        .isInstanceOfSatisfying(ProbeFailure.class,
-            e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(FallbackReason.CONNECT_FAILED))
+        .isInstanceOfSatisfying(ProbeFailure.class, probeFailedWith(CONNECT_FAILED))
         .hasMessageContaining("127.0.0.1:" + silentPort);
   }
 
@@ -229,8 +229,7 @@ class QuicStageLinkIT {
       link.send(ByteBuffer.allocate(10), PATIENCE);
 
       assertThatThrownBy(() -> link.receive(PATIENCE))
-          .isInstanceOfSatisfying(StageLinkException.class,
-              e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(FallbackReason.TRANSPORT_ERROR))
+          .isInstanceOfSatisfying(StageLinkException.class, linkFailedWith(TRANSPORT_ERROR))
           .hasMessageContaining("answers probes only");
       assertThat(link.isOpen()).isFalse();
     }
@@ -276,6 +275,14 @@ class QuicStageLinkIT {
     toClose.add(server);
     server.start();
     return server;
+  }
+
+  private static Consumer<ProbeFailure> probeFailedWith(FallbackReason expected) {
+    return e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(expected);
+  }
+
+  private static Consumer<StageLinkException> linkFailedWith(FallbackReason expected) {
+    return e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(expected);
   }
 
   private static void echo(StageLink link) {

@@ -10,7 +10,7 @@ import io.netty.incubator.codec.quic.QuicCodecBuilder;
 import io.netty.incubator.codec.quic.SegmentedDatagramPacketAllocator;
 import java.util.concurrent.TimeUnit;
 
-/** Applies a {@link QuicStageConfig} to Netty's QUIC codec and UDP socket, the same on both ends. */
+/** Applies a {@link QuicStageConfig} to the QUIC codec and the UDP socket, alike on both ends. */
 public final class QuicCodecs {
   /** ALPN of the stage transport; a new incompatible framing gets a new version. */
   public static final String ALPN = "meshd-stage/1";

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -116,8 +117,12 @@ public final class QuicStageLink implements StageLink {
     }
     StageMessage message = (StageMessage) item;
     long left = inboxBytes.addAndGet(-message.payload().remaining());
-    if (readPaused && left < resumeBelowBytes()) {
-      stream.eventLoop().execute(this::maybeResumeReading);
+    if (readPaused && left < resumeBelowBytes() && failure.get() == null) {
+      try {
+        stream.eventLoop().execute(this::maybeResumeReading);
+      } catch (RejectedExecutionException e) {
+        // The event loop has stopped: the link is over, nothing more will be read anyway.
+      }
     }
     return Optional.of(message);
   }
