@@ -23,6 +23,8 @@ import dev.meshd.agent.links.LinkRef;
 import dev.meshd.agent.links.LinkSettings;
 import dev.meshd.agent.links.PlacementLinkReconciler;
 import dev.meshd.agent.fabric.LinkGauges;
+import dev.meshd.agent.fabric.QuicPlane;
+import dev.meshd.fabric.quic.QuicStageTransport;
 import dev.meshd.core.policy.LinkStatus;
 import dev.meshd.core.config.HostPort;
 import dev.meshd.core.config.RouterConfig;
@@ -116,6 +118,7 @@ public final class MeshAgent implements AutoCloseable {
   private SignalView signalView;
   private SignalCollector signalCollector;
   private FabricPlane fabricPlane;
+  private QuicPlane quicPlane;
   private PlacementLinkReconciler linkReconciler;
 
   /**
@@ -133,7 +136,7 @@ public final class MeshAgent implements AutoCloseable {
    */
   public MeshAgent(AgentConfig config, GpuProbe gpuProbe, FabricDiscovery fabricDiscovery,
       Clock clock) {
-    this(config, gpuProbe, fabricDiscovery, clock, BuiltInTransports.forConfig(config.fabric()),
+    this(config, gpuProbe, fabricDiscovery, clock, null,
         BuiltInTransports.reason(config.fabric()));
   }
 
@@ -149,14 +152,19 @@ public final class MeshAgent implements AutoCloseable {
         noTransportReason);
   }
 
-  /** Every collaborator given: the fabric sources and the stage transports. */
+  /**
+   * Every collaborator given: the fabric sources and the stage transports.
+   *
+   * @param transports the stage transports; null: the built-in ones ({@link BuiltInTransports}),
+   *     which start with the agent
+   */
   public MeshAgent(AgentConfig config, GpuProbe gpuProbe, FabricDiscovery fabricDiscovery,
       Clock clock, List<StageTransport> transports, String noTransportReason) {
     this.config = config;
     this.gpuProbe = gpuProbe;
     this.fabricDiscovery = fabricDiscovery;
     this.clock = clock;
-    this.transports = List.copyOf(transports);
+    this.transports = transports == null ? null : List.copyOf(transports);
     this.noTransportReason = noTransportReason;
   }
 
@@ -174,6 +182,10 @@ public final class MeshAgent implements AutoCloseable {
       Optional<ClusterKey> clusterKey = loadClusterKey();
       Optional<TokenRegistry> tokens =
           config.security().tokensFile().map(f -> new TokenRegistry(TokensFile.read(f), clusterKey));
+      if (transports == null && config.fabric().order().contains(QuicStageTransport.GROUP)) {
+        quicPlane = QuicPlane.start(config, () -> gossip);
+        started.push(quicPlane);
+      }
       Inventory inventory = new Inventory(config, gpuProbe, AgentVersion.get(), clock);
       CapabilityRecord record = inventory.initialRecord();
       gossip = startGossip(record, clusterKey);
@@ -317,17 +329,12 @@ public final class MeshAgent implements AutoCloseable {
   }
 
   /**
-   * The QUIC endpoint this agent publishes in its record's fabric part: none yet. An endpoint
-   * is only worth publishing with the fingerprint of the certificate the agent's QUIC transport
-   * really serves, since peers pin it; until that transport is wired, the record carries no
-   * endpoint and the node offers no QUIC class. When the transport's per-agent certificate
-   * ({@code dev.meshd.fabric.tls.AgentCertificate}) is created, before the fabric refresher
-   * starts, this returns
-   * {@code Optional.of(new QuicEndpoint(host, config.listen().fabric().port(), cert.sha256()))},
-   * with {@code host} the address peers dial (not a wildcard such as 0.0.0.0).
+   * The QUIC endpoint this agent publishes in its record's fabric part: its QUIC server's
+   * address and certificate fingerprint, which peers pin; none when QUIC is not in {@code
+   * fabric.order} or the transports were injected.
    */
   private Optional<QuicEndpoint> quicEndpoint() {
-    return Optional.empty();
+    return quicPlane == null ? Optional.empty() : Optional.of(quicPlane.endpoint());
   }
 
   private MetricsHttpServer startMetrics() {
@@ -460,7 +467,8 @@ public final class MeshAgent implements AutoCloseable {
     }
     TransportNegotiator negotiator = TransportNegotiator.builder()
         .order(order)
-        .transports(transports)
+        .transports(transports != null ? transports
+            : BuiltInTransports.forConfig(config.fabric(), Optional.ofNullable(quicPlane)))
         .clock(clock)
         .build();
     if (negotiator.hasTransports()) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.core.config.AgentConfig;
+import dev.meshd.core.config.FabricConfig;
 import dev.meshd.core.config.SecurityConfig;
 import dev.meshd.core.fabric.FabricClass;
 import dev.meshd.core.policy.LinkState;
@@ -147,8 +148,8 @@ class FabricNegotiationIT {
   }
 
   @Test
-  void anAgentBuiltWithoutTransportsSaysSoInsteadOfPretending() throws Exception {
-    MeshAgent a = startBuiltIn("a", null);
+  void anAgentWhoseOrderNamesNoBuiltInTransportSaysSoInsteadOfPretending() throws Exception {
+    MeshAgent a = startBuiltIn("a", null, List.of("nvlink", "rdma"));
     MeshAgent b = start("b", a, LoopbackTcpTransport.of("quic", FabricClass.QUIC));
     await().atMost(WAIT).until(() -> a.gossip().member("b").isPresent());
 
@@ -157,9 +158,8 @@ class FabricNegotiationIT {
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
           assertThat(e.getStatus().getDescription()).isEqualTo("a has no stage transport: "
-              + "fabric.order [nvlink, xgmi, rdma, libfabric-tcp, quic] names no group this "
-              + "agent implements yet (the QUIC, libfabric and NVLink stage transports are not "
-              + "built in)");
+              + "fabric.order [nvlink, rdma] names none of the stage transports this agent "
+              + "implements (quic)");
         });
     // And as the downstream end: b's probe of a ends FAILED with a's words.
     await().atMost(WAIT).until(() -> b.gossip().member("a").isPresent());
@@ -227,9 +227,12 @@ class FabricNegotiationIT {
     return agent;
   }
 
-  private MeshAgent startBuiltIn(String id, MeshAgent seed) {
-    MeshAgent agent = new MeshAgent(config(id, seed), new TestConfigs.FakeGpus(1),
-        Clock.systemUTC());
+  private MeshAgent startBuiltIn(String id, MeshAgent seed, List<String> order) {
+    AgentConfig base = config(id, seed);
+    AgentConfig config = new AgentConfig(base.source(), base.node(), base.listen(), base.gossip(),
+        base.raft(), base.gpus(), base.runtimes(), new FabricConfig(order, null),
+        base.telemetry(), base.security(), base.logging());
+    MeshAgent agent = new MeshAgent(config, new TestConfigs.FakeGpus(1), Clock.systemUTC());
     toClose.add(agent);
     agent.start();
     return agent;

@@ -97,7 +97,7 @@ public final class ConfigLoader {
             node.roles().contains(Role.CONTROL), listen.raft()),
         GpusSection.read(top.get("gpus").mapping(GpusSection.KEYS), dir),
         RuntimesSection.read(top.get("runtimes")),
-        FabricSection.read(top.get("fabric").mapping(FabricSection.KEYS)),
+        FabricSection.read(top.get("fabric").mapping(FabricSection.KEYS), dir),
         TelemetrySection.read(top.get("telemetry").mapping(TelemetrySection.KEYS)),
         SecuritySection.read(top.get("security").mapping(SecuritySection.KEYS), dir),
         LoggingSection.read(top.get("logging").mapping(LoggingSection.KEYS)),

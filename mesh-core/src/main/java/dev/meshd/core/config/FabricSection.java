@@ -8,20 +8,23 @@ import java.util.Map;
 /** Reads {@code fabric:} into a {@link FabricConfig}. Stateless. */
 final class FabricSection {
 
-  static final List<String> KEYS = List.of("order", "rdma");
+  static final List<String> KEYS = List.of("order", "rdma", "certificate-dir");
 
   static final List<String> RDMA_KEYS = List.of("provider");
 
   private FabricSection() {}
 
-  static FabricConfig read(MappingReader fabric) {
+  /** @param configDir a relative {@code certificate-dir} is resolved against it */
+  static FabricConfig read(MappingReader fabric, java.nio.file.Path configDir) {
     ConfigValue orderValue = fabric.get("order");
     // Absent: FabricConfig's default, fastest first (same-host links, then RDMA, then QUIC).
     List<String> order = orderValue.isPresent() ? readOrder(orderValue) : null;
     // auto: use whichever RDMA-capable libfabric provider the host has.
     String provider =
         fabric.get("rdma").mapping(RDMA_KEYS).get("provider").nonBlankText().orElse(null);
-    return new FabricConfig(order, provider);
+    // Absent: beside the Raft storage (FabricConfig.certificateDir).
+    java.nio.file.Path certificateDir = fabric.get("certificate-dir").file(configDir).orElse(null);
+    return new FabricConfig(order, provider, certificateDir);
   }
 
   private static List<String> readOrder(ConfigValue orderValue) {
