@@ -86,7 +86,7 @@ public final class SimConfigLoader {
     Path dir = doc.source().getParent();
     long seed = top.get("seed").parsed(s -> parseLong(s)).orElse(1L);
     // 60 s: long enough for p99 at a few hundred requests per second, short enough to iterate.
-    Duration duration = top.get("duration").duration().orElse(Duration.ofSeconds(60));
+    Duration duration = top.get("duration").parsed(SimConfigLoader::positiveDuration).orElse(Duration.ofSeconds(60));
     List<String> strategies = strategies(top.get("strategies"));
     Map<String, GpuProfile> profiles = new LinkedHashMap<>(GpuProfile.builtIns());
     SimConfig.Fleet fleet = fleet(top.get("fleet").mapping(FLEET), profiles);
@@ -154,7 +154,7 @@ public final class SimConfigLoader {
             Optional<Double> rate = m.required("rate", "requests per second, >= 0")
                 .parsed(s -> number(s, 0, Double.MAX_VALUE, true));
             Optional<Duration> dwell = m.required("mean-dwell", "a duration such as 30s")
-                .duration();
+                .parsed(SimConfigLoader::positiveDuration);
             if (rate.isPresent() && dwell.isPresent()) {
               states.add(new Arrivals.Mmpp.State(rate.get(), dwell.get()));
             }
@@ -202,7 +202,7 @@ public final class SimConfigLoader {
     double zipf = t.get("zipf-s").parsed(s -> number(s, 0, 10, true)).orElse(1.1);
     MappingReader sla = w.get("sla").mapping(SLA);
     // InferMesh's: 5 s per thousand tokens, at least 5 s.
-    Duration base = sla.get("base").duration().orElse(Duration.ofSeconds(5));
+    Duration base = sla.get("base").parsed(SimConfigLoader::positiveDuration).orElse(Duration.ofSeconds(5));
     int perTokens = sla.get("per-tokens").integer(1).orElse(1000);
     return new SimConfig.Workload(spec, targetLoad, types, traceType, tenants, zipf,
         new SimConfig.Sla(base, perTokens));
@@ -306,7 +306,7 @@ public final class SimConfigLoader {
     Optional<Double> vram = m.required("vram-gb", "GPU memory in decimal GB, e.g. 80")
         .positiveNumber();
     double cost = m.get("cost-per-hour").parsed(s -> number(s, 0, 1e6, true)).orElse(0.0);
-    Duration window = m.get("batch-window").parsed(ConfigLoader::parseDuration)
+    Duration window = m.get("batch-window").parsed(SimConfigLoader::duration)
         .orElse(Duration.ZERO);
     if (name.isEmpty() || tokens.isEmpty() || slots.isEmpty() || vram.isEmpty()) {
       return Optional.empty();
@@ -343,8 +343,14 @@ public final class SimConfigLoader {
           p.mappingIfValid(PLACEMENT).ifPresent(pm -> {
             ConfigValue replicas = pm.get("replicas");
             List<String> names = new ArrayList<>();
+            List<String> known = new ArrayList<>(fleet.profiles().keySet());
+            for (SimConfig.NodeGroup g : fleet.groups()) {
+              if (g.migSlices() > 1) {
+                known.add(g.profile() + "/" + g.migSlices());
+              }
+            }
             for (ConfigValue n : pm.get("profiles").list()) {
-              n.oneOf(List.copyOf(fleet.profiles().keySet())).ifPresent(names::add);
+              n.oneOf(known).ifPresent(names::add);
             }
             placements.add(new SimConfig.PlacementGroup(replicas.integer(0).orElse(0), names,
                 pipeline(pm.get("pipeline"))));
@@ -382,7 +388,7 @@ public final class SimConfigLoader {
       Optional<String> fabric = p.required("fabric", String.join(", ", FABRICS)).oneOf(FABRICS);
       Optional<Double> gbps = p.required("bandwidth-gbps", "the link's bandwidth in Gbit/s")
           .positiveNumber();
-      Duration latency = p.get("link-latency").parsed(ConfigLoader::parseDuration)
+      Duration latency = p.get("link-latency").parsed(SimConfigLoader::duration)
           .orElse(Duration.ZERO);
       // 16 KiB: one token's hidden state of an 8B model (4096 x BF16) is 8 KiB; x2 for headroom.
       int activation = p.get("activation-bytes-per-token").integer(1).orElse(16_384);
@@ -398,7 +404,7 @@ public final class SimConfigLoader {
 
   private static SimConfig.Router router(MappingReader r) {
     RouterSettings defaults = RouterSettings.DEFAULTS;
-    Duration staleAfter = r.get("stale-after").duration().orElse(defaults.staleAfter());
+    Duration staleAfter = r.get("stale-after").parsed(SimConfigLoader::positiveDuration).orElse(defaults.staleAfter());
     StalePolicy stale = r.get("stale-policy").oneOf(Map.of("penalize", StalePolicy.PENALIZE,
         "drop", StalePolicy.DROP)).orElse(defaults.stalePolicy());
     Map<String, Double> weights = new LinkedHashMap<>();
@@ -413,10 +419,10 @@ public final class SimConfigLoader {
     MappingReader hedging = r.get("hedging").mapping(HEDGING);
     boolean hedge = hedging.get("enabled").oneOf(Map.of("true", true, "false", false))
         .orElse(false);
-    Duration hedgeDelay = hedging.get("delay").parsed(ConfigLoader::parseDuration)
+    Duration hedgeDelay = hedging.get("delay").parsed(SimConfigLoader::duration)
         .orElse(Duration.ofMillis(500));
     // The production router's: columns are rebuilt at most this often.
-    Duration rebuild = r.get("rebuild-interval").parsed(ConfigLoader::parseDuration)
+    Duration rebuild = r.get("rebuild-interval").parsed(SimConfigLoader::duration)
         .orElse(Duration.ofNanos(CandidateTables.MIN_REBUILD_INTERVAL_NANOS));
     return new SimConfig.Router(staleAfter, stale, weights, maxQueue, maxTenant, hedge,
         hedgeDelay, rebuild);
@@ -434,7 +440,7 @@ public final class SimConfigLoader {
 
   private static SimConfig.SignalPath signal(MappingReader m, Duration period, Duration intraMin,
       Duration intraMax, Duration interMin, Duration interMax) {
-    Duration p = m.get("period").duration().orElse(period);
+    Duration p = m.get("period").parsed(SimConfigLoader::positiveDuration).orElse(period);
     Duration[] intra = range(m.get("intra-cell-delay"), intraMin, intraMax);
     Duration[] inter = range(m.get("inter-cell-delay"), interMin, interMax);
     return new SimConfig.SignalPath(p, intra[0], intra[1], inter[0], inter[1]);
@@ -446,7 +452,7 @@ public final class SimConfigLoader {
       return new Duration[] {min, max};
     }
     if (!v.isList()) {
-      Optional<Duration> d = v.parsed(ConfigLoader::parseDuration);
+      Optional<Duration> d = v.parsed(SimConfigLoader::duration);
       return d.map(x -> new Duration[] {x, x}).orElse(new Duration[] {min, max});
     }
     List<ConfigValue> items = v.list();
@@ -454,8 +460,8 @@ public final class SimConfigLoader {
       v.error("a list of " + items.size() + " (expected: [min, max], e.g. [1ms, 5ms])");
       return new Duration[] {min, max};
     }
-    Optional<Duration> lo = items.get(0).parsed(ConfigLoader::parseDuration);
-    Optional<Duration> hi = items.get(1).parsed(ConfigLoader::parseDuration);
+    Optional<Duration> lo = items.get(0).parsed(SimConfigLoader::duration);
+    Optional<Duration> hi = items.get(1).parsed(SimConfigLoader::duration);
     if (lo.isPresent() && hi.isPresent() && hi.get().compareTo(lo.get()) < 0) {
       items.get(1).error(ConfigLoader.formatDuration(hi.get()) + " (expected: >= "
           + ConfigLoader.formatDuration(lo.get()) + ")");
@@ -466,12 +472,12 @@ public final class SimConfigLoader {
 
   private static SimConfig.Network network(MappingReader n) {
     // 200 us: a round trip inside one data centre's fabric.
-    Duration intra = n.get("intra-cell-rtt").duration().orElse(Duration.ofMillis(0).plusNanos(
-        200_000));
+    Duration intra = n.get("intra-cell-rtt").parsed(SimConfigLoader::positiveDuration)
+        .orElse(Duration.ofNanos(200_000));
     // 60 ms: cells spread over a continent.
-    Duration span = n.get("span").parsed(ConfigLoader::parseDuration)
+    Duration span = n.get("span").parsed(SimConfigLoader::duration)
         .orElse(Duration.ofMillis(60));
-    Duration height = n.get("max-height").parsed(ConfigLoader::parseDuration)
+    Duration height = n.get("max-height").parsed(SimConfigLoader::duration)
         .orElse(Duration.ofMillis(2));
     double noise = n.get("noise").parsed(s -> number(s, 0, 1, true)).orElse(0.1);
     double gbps = n.get("bandwidth-gbps").positiveNumber().orElse(100.0);
@@ -479,6 +485,34 @@ public final class SimConfigLoader {
   }
 
   // ---- scalars
+
+  private static final java.util.regex.Pattern MICROS =
+      java.util.regex.Pattern.compile("(\\d+)us");
+
+  /**
+   * The agent's durations ({@code 250ms}, {@code 5s}, {@code 1m30s}, {@code PT5S}) and, since
+   * network and link delays are often below a millisecond, microseconds: {@code 200us}.
+   */
+  static Duration duration(String s) {
+    java.util.regex.Matcher m = MICROS.matcher(s.strip());
+    if (m.matches()) {
+      return Duration.ofNanos(Long.parseLong(m.group(1)) * 1000);
+    }
+    try {
+      return ConfigLoader.parseDuration(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().replace("1m30s or PT5S",
+          "1m30s, 200us or PT5S"));
+    }
+  }
+
+  static Duration positiveDuration(String s) {
+    Duration d = duration(s);
+    if (d.isZero()) {
+      throw new IllegalArgumentException("\"" + s + "\" (expected: a duration > 0)");
+    }
+    return d;
+  }
 
   private static long parseLong(String s) {
     try {
