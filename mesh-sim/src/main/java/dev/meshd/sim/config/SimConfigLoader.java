@@ -38,7 +38,7 @@ public final class SimConfigLoader {
       "models", "router", "signals", "network");
   private static final List<String> WORKLOAD = List.of("arrivals", "types", "tenants", "sla");
   private static final List<String> ARRIVALS = List.of("process", "rate", "target-load", "states",
-      "trace", "time-scale", "type");
+      "trace", "time-scale", "loop", "type");
   private static final List<String> STATE = List.of("rate", "mean-dwell");
   private static final List<String> TYPE = List.of("name", "model", "weight", "prompt-tokens",
       "output-tokens", "max-prompt-tokens", "max-output-tokens");
@@ -179,14 +179,19 @@ public final class SimConfigLoader {
           }
         });
         double scale = a.get("time-scale").positiveNumber().orElse(1.0);
+        // Looping keeps a time-scaled trace going for the whole run.
+        boolean loop = a.get("loop").oneOf(Map.of("true", true, "false", false)).orElse(true);
         ConfigValue typeValue = a.get("type");
         if (typeValue.isPresent()) {
           traceType = typeValue.oneOf(types.stream().map(SimConfig.RequestType::name).toList())
               .orElse(traceType);
         }
-        if (trace.isPresent()) {
+        if (trace.isPresent() && targetLoad.isPresent() && trace.get().rate() == 0) {
+          traceValue.error("all requests at one instant: no rate to scale to a target load"
+              + " (expected: a trace spanning some time, or time-scale instead of target-load)");
+        } else if (trace.isPresent()) {
           try {
-            spec = new Arrivals.Replay(trace.get(), scale);
+            spec = new Arrivals.Replay(trace.get(), scale, loop);
           } catch (IllegalArgumentException e) {
             traceValue.error(e.getMessage());
           }

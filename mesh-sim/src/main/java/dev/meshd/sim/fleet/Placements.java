@@ -8,7 +8,8 @@ import java.util.List;
  * Assigns the fleet's GPUs (and MIG slices) to the models' placements, deterministically: GPUs in
  * cell, node, GPU and slice order; a placement group takes matching free GPUs cell by cell in
  * turn, so its replicas spread evenly over the cells, and a pipeline replica takes its stages in
- * one cell. A worker serves one model. Stateless.
+ * one cell. A placement naming a profile gets whole GPUs of it; MIG slices are named with their
+ * split ({@code A100-80G/7}). A worker serves one model. Stateless.
  */
 public final class Placements {
 
@@ -118,7 +119,7 @@ public final class Placements {
   }
 
   private static boolean matches(SimConfig.PlacementGroup placement, Unit unit) {
-    return placement.profiles().isEmpty() || placement.profiles().contains(unit.baseProfile())
-        || placement.profiles().contains(unit.profile().name());
+    // A MIG slice's profile is "A100-80G/7": naming "A100-80G" asks for whole GPUs.
+    return placement.profiles().isEmpty() || placement.profiles().contains(unit.profile().name());
   }
 }

@@ -151,18 +151,14 @@ public interface Arrivals {
   }
 
   /**
-   * A trace replayed with its gaps divided by {@code timeScale} (2: twice as fast), looped when
-   * the run is longer than the scaled trace; each pass starts one mean gap after the last one
-   * ended. Tokens are the trace's.
+   * A trace replayed with its gaps divided by {@code timeScale} (2: twice as fast); with {@code
+   * loop}, replayed again while the run lasts, each pass starting one mean gap after the last one
+   * ended (a trace whose requests all arrive at once is never looped). Tokens are the trace's.
    */
-  record Replay(Trace trace, double timeScale) implements Spec {
+  record Replay(Trace trace, double timeScale, boolean loop) implements Spec {
     public Replay {
       if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
         throw new IllegalArgumentException("time-scale: " + timeScale + " (expected: > 0)");
-      }
-      if (trace.size() < 2) {
-        throw new IllegalArgumentException("trace: " + trace.size()
-            + " request(s) (expected: at least 2 to have a rate)");
       }
     }
 
@@ -173,13 +169,13 @@ public interface Arrivals {
 
     @Override
     public Spec scaled(double factor) {
-      return new Replay(trace, timeScale * factor);
+      return new Replay(trace, timeScale * factor, loop);
     }
 
     @Override
     public Arrivals start() {
-      double passNanos = (trace.spanNanos() + trace.spanNanos() / (double) (trace.size() - 1))
-          / timeScale;
+      double passNanos = trace.size() < 2 ? 0
+          : (trace.spanNanos() + trace.spanNanos() / (double) (trace.size() - 1)) / timeScale;
       return new Arrivals() {
         private int index = -1;
         private long pass;
@@ -187,6 +183,10 @@ public interface Arrivals {
         @Override
         public long next(SplittableRandom random) {
           if (++index == trace.size()) {
+            if (!loop || passNanos <= 0) {
+              index--;
+              return Long.MAX_VALUE;
+            }
             index = 0;
             pass++;
           }
