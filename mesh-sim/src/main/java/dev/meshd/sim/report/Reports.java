@@ -22,22 +22,34 @@ public final class Reports {
 
   private Reports() {}
 
-  /** The comparison table: one line per strategy, all request types together. */
+  /**
+   * The comparison table: one line per strategy, all request types together; with {@code
+   * round_robin} among the results, each strategy's p95 and p99 as a share of its.
+   */
   public static String table(List<RunResult> results) {
+    RunResult baseline = results.stream().filter(r -> r.strategy().equals("round_robin"))
+        .findFirst().orElse(null);
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT,
-        "%-13s %9s %9s %9s %9s %9s %9s %8s %7s %7s %9s %8s %7s%n", "STRATEGY", "P50", "P95",
+        "%-13s %9s %9s %9s %9s %9s %9s %8s %7s %7s %9s %8s %7s%s%n", "STRATEGY", "P50", "P95",
         "P99", "P999", "TTFT_P95", "WAIT_P95", "REQ/S", "GPU%", "VRAM%", "$/1K_TOK",
-        "REJECTED", "SLA%"));
+        "REJECTED", "SLA%", baseline == null ? "" : "  P95/RR  P99/RR"));
     for (RunResult r : results) {
       TypeStats a = r.all();
+      String ratios = "";
+      if (baseline != null) {
+        LatencyHistogram rr = baseline.all().endToEnd;
+        ratios = String.format(Locale.ROOT, "  %6.2f  %6.2f",
+            a.endToEnd.quantileNanos(0.95) / (double) Math.max(1, rr.quantileNanos(0.95)),
+            a.endToEnd.quantileNanos(0.99) / (double) Math.max(1, rr.quantileNanos(0.99)));
+      }
       out.append(String.format(Locale.ROOT,
-          "%-13s %9s %9s %9s %9s %9s %9s %8.1f %7.1f %7.1f %9.5f %8d %7.2f%n", r.strategy(),
+          "%-13s %9s %9s %9s %9s %9s %9s %8.1f %7.1f %7.1f %9.5f %8d %7.2f%s%n", r.strategy(),
           ms(a.endToEnd.quantileNanos(0.5)), ms(a.endToEnd.quantileNanos(0.95)),
           ms(a.endToEnd.quantileNanos(0.99)), ms(a.endToEnd.quantileNanos(0.999)),
           ms(a.firstToken.quantileNanos(0.95)), ms(a.queueWait.quantileNanos(0.95)),
           r.requestsPerSecond(), 100 * r.gpuUtilization(), 100 * r.vramUseMean(),
-          r.costPer1kTokens(), a.rejectedTotal(), 100 * a.slaAttainment()));
+          r.costPer1kTokens(), a.rejectedTotal(), 100 * a.slaAttainment(), ratios));
     }
     return out.toString();
   }
