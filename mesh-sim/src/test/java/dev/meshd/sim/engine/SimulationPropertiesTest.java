@@ -138,4 +138,33 @@ class SimulationPropertiesTest {
       }
     }
   }
+
+  @Test
+  void hedgesRaceAndTheLoserIsCancelledWithItsWorkCountedAsWasted() {
+    RunResult r = Simulation.run(Scenario.of(busy(5, true)), StrategyNames.POWER_OF_TWO,
+        Simulation.Progress.NONE);
+    TypeStats all = r.all();
+    assertThat(all.hedged).isPositive();
+    assertThat(all.hedgeWins).isPositive().isLessThan(all.hedged);
+    assertThat(all.wastedTokens).isPositive();
+    assertThat(r.conservationErrors()).isEmpty();
+  }
+
+  @Test
+  void thePolicyWeightsReachTheProductionStrategy() {
+    SimConfig base = busy(3, false);
+    SimConfig.Router rc = base.router();
+    SimConfig weighted = new SimConfig(base.source(), base.seed(), base.duration(),
+        base.strategies(), base.workload(), base.fleet(), base.models(),
+        new SimConfig.Router(rc.staleAfter(), rc.stalePolicy(),
+            java.util.Map.of("gpu_utilization", 5.0, "queue_depth", 0.0), rc.maxQueuePerTarget(),
+            rc.maxInFlightPerTenant(), rc.hedging(), rc.hedgeDelay(), rc.rebuildInterval()),
+        base.signals(), base.network());
+    RunResult plain = Simulation.run(Scenario.of(base), StrategyNames.HYBRID,
+        Simulation.Progress.NONE);
+    RunResult reweighted = Simulation.run(Scenario.of(weighted), StrategyNames.HYBRID,
+        Simulation.Progress.NONE);
+    assertThat(reweighted.all().arrived).isEqualTo(plain.all().arrived);
+    assertThat(reweighted.all().endToEnd).isNotEqualTo(plain.all().endToEnd);
+  }
 }
