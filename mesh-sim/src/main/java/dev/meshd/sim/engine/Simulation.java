@@ -78,6 +78,7 @@ public final class Simulation implements Workers.Listener {
   private final int traceType;
   private final double[] typeCumulative;
   private final int[] typeModel;
+  private final int[] maxOutput;
   private final String[] modelName;
   private final Zipf tenants;
   private final String[] tenantName;
@@ -145,6 +146,7 @@ public final class Simulation implements Workers.Listener {
     int types = wl.types().size();
     typeCumulative = new double[types];
     typeModel = new int[types];
+    maxOutput = new int[types];
     stats = new TypeStats[types];
     double total = 0;
     int trace = 0;
@@ -155,6 +157,7 @@ public final class Simulation implements Workers.Listener {
       typeModel[t] = models.indexOf(models.stream().filter(m -> m.name().equals(type.model()))
           .findFirst().orElseThrow());
       stats[t] = new TypeStats(type.name());
+      maxOutput[t] = type.maxOutputTokens();
       if (type.name().equals(wl.traceType())) {
         trace = t;
       }
@@ -304,8 +307,10 @@ public final class Simulation implements Workers.Listener {
     RouterView view = views[origin][model];
     CandidateColumns columns = view.columns(now);
     SimConfig.Router rc = config.router();
+    // maxTokens is what a client sends, the type's bound, not the length the answer will have:
+    // a strategy must not learn the future from the simulator.
     ScoringContext context = new ScoringContext(new RouteRequest(modelName[model],
-        tenantName[tenant], requests.prompt[r], requests.output[r], origins[origin]),
+        tenantName[tenant], requests.prompt[r], maxOutput[requests.type[r]], origins[origin]),
         rc.weights(), rc.staleAfter(), rc.stalePolicy());
     EligibleTargets eligible = TargetFilters.eligible(columns, context, admission, now);
     decisions++;

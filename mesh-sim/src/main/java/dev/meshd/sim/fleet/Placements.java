@@ -16,8 +16,7 @@ public final class Placements {
   private Placements() {}
 
   /** One GPU or MIG slice of the fleet. */
-  public record Unit(int cell, int group, int node, int gpu, int slice, GpuProfile profile,
-      String baseProfile) {}
+  public record Unit(int cell, int group, int node, int gpu, int slice, GpuProfile profile) {}
 
   /** One worker: a model's replica on {@code units} (one, or one per pipeline stage). */
   public record Assignment(int model, int group, List<Unit> units) {}
@@ -53,7 +52,7 @@ public final class Placements {
         for (int n = 0; n < group.count(); n++) {
           for (int k = 0; k < group.gpus(); k++) {
             for (int s = 0; s < group.migSlices(); s++) {
-              units.add(new Unit(c, g, n, k, s, sliced, base.name()));
+              units.add(new Unit(c, g, n, k, s, sliced));
             }
           }
         }
