@@ -74,6 +74,23 @@ public final class LatencyHistogram {
     return max;
   }
 
+  /**
+   * The distribution as points {@code (value ns, share of values at or below it)}, one per
+   * non-empty bucket at the bucket's upper end (the last at the maximum).
+   */
+  public double[][] cdf() {
+    java.util.List<double[]> points = new java.util.ArrayList<>();
+    long seen = 0;
+    for (int i = 0; i < BUCKETS && seen < count; i++) {
+      if (counts[i] > 0) {
+        seen += counts[i];
+        long upper = Math.min(max, lowest(i) + width(i) - 1);
+        points.add(new double[] {upper, (double) seen / count});
+      }
+    }
+    return points.toArray(double[][]::new);
+  }
+
   /** Adds another histogram's counts to this one. */
   public void add(LatencyHistogram other) {
     for (int i = 0; i < BUCKETS; i++) {

@@ -168,23 +168,33 @@ public final class Reports {
   }
 
   /**
-   * End-to-end latency per strategy as a log-scale chart: for each strategy a bar from p50 to
-   * p99 with ticks at p50, p95, p99 and p999, so tails compare at a glance.
+   * End-to-end latency per strategy in two panels on one log-scale time axis: above, the
+   * distribution's tail (the share of requests slower than x, log scale down to 1 in 10,000, so
+   * p90, p99 and p999 are evenly spaced); below, for each strategy a bar from p50 to p99 with
+   * ticks at p50, p95, p99 and p999. Hand-written SVG.
    */
   public static String svg(String scenario, List<RunResult> results) {
-    int width = 900;
-    int rowHeight = 44;
+    int width = 960;
     int left = 140;
     int right = 40;
-    int top = 60;
-    int height = top + rowHeight * results.size() + 60;
+    int top = 50;
+    int curveHeight = 320;
+    int rowHeight = 34;
+    int barsTop = top + curveHeight + 60;
+    int height = barsTop + rowHeight * results.size() + 50;
     long lo = Long.MAX_VALUE;
     long hi = 1;
     for (RunResult r : results) {
-      lo = Math.min(lo, Math.max(1_000, r.all().endToEnd.quantileNanos(0.5)));
-      hi = Math.max(hi, r.all().endToEnd.quantileNanos(0.999));
+      LatencyHistogram h = r.all().endToEnd;
+      if (h.count() > 0) {
+        lo = Math.min(lo, Math.max(1_000, h.quantileNanos(0.01)));
+        hi = Math.max(hi, h.maxNanos());
+      }
     }
-    double logLo = Math.floor(Math.log10(Math.max(1_000, lo) / 1e6));
+    if (lo == Long.MAX_VALUE) {
+      lo = 1_000_000;
+    }
+    double logLo = Math.floor(Math.log10(lo / 1e6));
     double logHi = Math.ceil(Math.log10(Math.max(hi, lo + 1) / 1e6));
     if (logHi <= logLo) {
       logHi = logLo + 1;
@@ -194,44 +204,81 @@ public final class Reports {
     final double fHi = logHi;
     java.util.function.DoubleUnaryOperator x = msValue -> left
         + (Math.log10(Math.max(msValue, Math.pow(10, fLo))) - fLo) / (fHi - fLo) * plot;
+    // Tail panel: y = -log10(share slower), 0 (everyone) at the top to 4 (1 in 10,000).
+    java.util.function.DoubleUnaryOperator y = slower -> top
+        + Math.min(4.0, -Math.log10(Math.max(slower, 1e-4))) / 4.0 * curveHeight;
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\""
         + " height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n", width, height));
     s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"15\">"
-        + "End-to-end latency by strategy: %s (bar p50-p99, ticks p50 p95 p99 p999; log scale)"
-        + "</text>%n", left - 120, escape(scenario)));
+        + "End-to-end latency by strategy: %s</text>%n", 20, escape(scenario)));
     for (double e = logLo; e <= logHi; e++) {
       double px = x.applyAsDouble(Math.pow(10, e));
       s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\""
           + " stroke=\"#ddd\"/>%n<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-          px, top - 10, px, height - 40, px, height - 24, axisLabel(Math.pow(10, e))));
+          px, top, px, height - 40, px, height - 24, axisLabel(Math.pow(10, e))));
     }
+    String[] tailLabels = {"all", "p90", "p99", "p99.9", "p99.99"};
+    for (int k = 0; k <= 4; k++) {
+      double py = top + k / 4.0 * curveHeight;
+      s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\""
+          + " stroke=\"#eee\"/>%n<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+          left, py, width - right, py, left - 8, py + 4, tailLabels[k]));
+    }
+    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#444\">share of"
+        + " requests slower than x (log scale): a curve further left is faster</text>%n", left,
+        top - 8));
     String[] colors = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"};
+    for (int i = 0; i < results.size(); i++) {
+      LatencyHistogram h = results.get(i).all().endToEnd;
+      String color = colors[i % colors.length];
+      StringBuilder path = new StringBuilder();
+      double previous = 1.0;
+      for (double[] point : h.cdf()) {
+        double px = x.applyAsDouble(point[0] / 1e6);
+        path.append(path.isEmpty() ? "M" : " L").append(String.format(Locale.ROOT, "%.1f,%.1f",
+            px, y.applyAsDouble(previous)));
+        double slower = 1.0 - point[1];
+        path.append(String.format(Locale.ROOT, " L%.1f,%.1f", px, y.applyAsDouble(slower)));
+        previous = slower;
+        if (slower < 1e-4) {
+          break;
+        }
+      }
+      s.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\""
+          + " stroke-width=\"2\"/>%n", path, color));
+      s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\""
+          + " fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>%n", width - right - 130,
+          top + 8 + 18 * i, color, width - right - 112, top + 18 + 18 * i,
+          escape(results.get(i).strategy())));
+    }
+    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#444\">p50 to p99"
+        + " (bar), ticks at p50, p95, p99, p999</text>%n", left, barsTop - 12));
     for (int i = 0; i < results.size(); i++) {
       RunResult r = results.get(i);
       LatencyHistogram h = r.all().endToEnd;
-      int y = top + i * rowHeight + rowHeight / 2;
+      int yy = barsTop + i * rowHeight + rowHeight / 2;
       String color = colors[i % colors.length];
       double p50 = x.applyAsDouble(h.quantileNanos(0.5) / 1e6);
       double p99 = x.applyAsDouble(h.quantileNanos(0.99) / 1e6);
       s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s"
-          + "</text>%n", left - 10, y + 4, escape(r.strategy())));
+          + "</text>%n", left - 10, yy + 4, escape(r.strategy())));
       s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\""
-          + " height=\"14\" fill=\"%s\" fill-opacity=\"0.35\"/>%n", p50, y - 7,
+          + " height=\"12\" fill=\"%s\" fill-opacity=\"0.35\"/>%n", p50, yy - 6,
           Math.max(1, p99 - p50), color));
       for (double q : QUANTILES) {
         double px = x.applyAsDouble(h.quantileNanos(q) / 1e6);
         s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\""
-            + " stroke=\"%s\" stroke-width=\"2\"><title>%s %s</title></line>%n", px, y - 11, px,
-            y + 11, color, label(q), ms(h.quantileNanos(q))));
+            + " stroke=\"%s\" stroke-width=\"2\"><title>%s %s</title></line>%n", px, yy - 9, px,
+            yy + 9, color, label(q), ms(h.quantileNanos(q))));
       }
       s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"#444\">p99 %s"
-          + "</text>%n", Math.min(width - right - 70, p99 + 6), y - 10,
+          + "</text>%n", Math.min(width - right - 70, p99 + 6), yy + 4,
           ms(h.quantileNanos(0.99))));
     }
-    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">latency (ms)</text>%n",
-        width / 2 - 30, height - 6));
+    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">latency (ms, log scale)"
+        + "</text>%n", width / 2 - 60, height - 6));
     s.append("</svg>\n");
     return s.toString();
   }
