@@ -127,7 +127,8 @@ public final class MeshSim {
           replay.trace().name(), replay.trace().size(), replay.trace().spanNanos() / 1e9,
           replay.timeScale());
     }
-    out.printf(Locale.ROOT, "  duration: %s, strategies: %s%n", s.config().duration(),
+    out.printf(Locale.ROOT, "  duration: %s, strategies: %s%n",
+        dev.meshd.core.config.ConfigLoader.formatDuration(s.config().duration()),
         String.join(", ", s.config().strategies()));
   }
 

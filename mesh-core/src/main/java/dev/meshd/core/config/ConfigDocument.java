@@ -37,7 +37,8 @@ public final class ConfigDocument {
    *
    * @param env variables for {@code ${NAME}} and {@code ${NAME:-default}}
    * @param expected what the file should be, for the messages of a missing or empty file and a
-   *     root that is not a mapping, e.g. {@code "a simulator config such as examples/sim/small.yaml"}
+   *     root that is not a mapping, e.g. {@code "a simulator config such as
+   *     examples/sim/small.yaml"}
    * @throws ConfigException when the file cannot be read or is not a YAML mapping
    */
   public static ConfigDocument open(Path file, Map<String, String> env, List<String> topKeys,

@@ -86,7 +86,8 @@ public final class SimConfigLoader {
     Path dir = doc.source().getParent();
     long seed = top.get("seed").parsed(s -> parseLong(s)).orElse(1L);
     // 60 s: long enough for p99 at a few hundred requests per second, short enough to iterate.
-    Duration duration = top.get("duration").parsed(SimConfigLoader::positiveDuration).orElse(Duration.ofSeconds(60));
+    Duration duration = top.get("duration").parsed(SimConfigLoader::positiveDuration)
+        .orElse(Duration.ofSeconds(60));
     List<String> strategies = strategies(top.get("strategies"));
     Map<String, GpuProfile> profiles = new LinkedHashMap<>(GpuProfile.builtIns());
     SimConfig.Fleet fleet = fleet(top.get("fleet").mapping(FLEET), profiles);
@@ -207,7 +208,8 @@ public final class SimConfigLoader {
     double zipf = t.get("zipf-s").parsed(s -> number(s, 0, 10, true)).orElse(1.1);
     MappingReader sla = w.get("sla").mapping(SLA);
     // InferMesh's: 5 s per thousand tokens, at least 5 s.
-    Duration base = sla.get("base").parsed(SimConfigLoader::positiveDuration).orElse(Duration.ofSeconds(5));
+    Duration base = sla.get("base").parsed(SimConfigLoader::positiveDuration)
+        .orElse(Duration.ofSeconds(5));
     int perTokens = sla.get("per-tokens").integer(1).orElse(1000);
     return new SimConfig.Workload(spec, targetLoad, types, traceType, tenants, zipf,
         new SimConfig.Sla(base, perTokens));
@@ -409,7 +411,8 @@ public final class SimConfigLoader {
 
   private static SimConfig.Router router(MappingReader r) {
     RouterSettings defaults = RouterSettings.DEFAULTS;
-    Duration staleAfter = r.get("stale-after").parsed(SimConfigLoader::positiveDuration).orElse(defaults.staleAfter());
+    Duration staleAfter = r.get("stale-after").parsed(SimConfigLoader::positiveDuration)
+        .orElse(defaults.staleAfter());
     StalePolicy stale = r.get("stale-policy").oneOf(Map.of("penalize", StalePolicy.PENALIZE,
         "drop", StalePolicy.DROP)).orElse(defaults.stalePolicy());
     Map<String, Double> weights = new LinkedHashMap<>();

@@ -66,7 +66,10 @@ final class EventQueue {
     set(i, atNanos, seq, eventKind, argA, argB);
   }
 
-  /** Takes the earliest event; read it with {@link #time()}, {@link #kind()}, {@link #a()}, {@link #b()}. */
+  /**
+   * Takes the earliest event; read it with {@link #time()}, {@link #kind()}, {@link #a()} and
+   * {@link #b()}.
+   */
   void poll() {
     if (size == 0) {
       throw new IllegalStateException("poll on an empty queue");
