@@ -169,7 +169,7 @@ public final class Simulation implements Workers.Listener {
       tenantName[i] = "tenant-" + i;
     }
     inFlightByTenant = new int[wl.tenants()];
-    origins = new Optional[cells];
+    origins = (Optional<RouteRequest.Origin>[]) new Optional<?>[cells];
     for (int c = 0; c < cells; c++) {
       origins[c] = Optional.of(new RouteRequest.Origin("router-" + c, "router-" + c, "cell-" + c,
           "region-" + c / config.fleet().cellsPerRegion()));
