@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -29,6 +30,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * <p>{@link #candidate} turns a column back into a {@link Candidate} aged to a given time, equal
  * field for field to what {@link dev.meshd.router.route} would have built at that time; the
  * scores of both forms agree to the last bit (see the strategies' columnar paths).
+ *
+ * <p>A caller that keeps load figures as primitives (the simulator) builds the columns once from
+ * candidates and then derives columns with new figures by {@link #withFigures}, which shares
+ * everything but the figures.
  *
  * <p>Thread-safe: immutable apart from the routed counters, which are atomic.
  */
@@ -127,6 +132,97 @@ public final class CandidateColumns {
       rank[order[r]] = r;
     }
     return new CandidateColumns(candidates, builtAtNanos, rank);
+  }
+
+  /**
+   * Load figures for every target of some columns, kept as primitives by a caller that owns them
+   * (the simulator, which changes them thousands of times per simulated second and cannot build
+   * a thousand {@link Candidate}s for each change). Filled by {@link #set}, read by {@link
+   * #withFigures}, which copies them. Not thread-safe: one owner.
+   */
+  public static final class Figures {
+    private final double[] queueDepth;
+    private final double[] runningRequests;
+    private final double[] kvUsage;
+    private final boolean[] kvKnown;
+    private final double[] vramFreeRatio;
+    private final double[] gpuUtilization;
+    private final long[] signalTakenNanos;
+    private final int[] routed;
+
+    /** Figures for {@code size} targets, all zero, KV unknown, signals taken at time 0. */
+    public Figures(int size) {
+      queueDepth = new double[size];
+      runningRequests = new double[size];
+      kvUsage = new double[size];
+      kvKnown = new boolean[size];
+      vramFreeRatio = new double[size];
+      gpuUtilization = new double[size];
+      signalTakenNanos = new long[size];
+      routed = new int[size];
+    }
+
+    public int size() {
+      return queueDepth.length;
+    }
+
+    /**
+     * Target {@code i}'s figures, as {@link Candidate}'s fields of the same names.
+     *
+     * @param kvCacheUsage 0..1, or NaN when the runtime does not report it
+     * @param signalTakenNanos when the figures were taken, on the reader's monotonic clock
+     * @param routedSinceSignal requests sent to the target since then
+     */
+    public Figures set(int i, double queueDepth, double runningRequests, double kvCacheUsage,
+        double vramFreeRatio, double gpuUtilization, long signalTakenNanos,
+        int routedSinceSignal) {
+      this.queueDepth[i] = queueDepth;
+      this.runningRequests[i] = runningRequests;
+      this.kvKnown[i] = !Double.isNaN(kvCacheUsage);
+      this.kvUsage[i] = this.kvKnown[i] ? kvCacheUsage : 0;
+      this.vramFreeRatio[i] = vramFreeRatio;
+      this.gpuUtilization[i] = gpuUtilization;
+      this.signalTakenNanos[i] = signalTakenNanos;
+      this.routed[i] = routedSinceSignal;
+      return this;
+    }
+  }
+
+  private CandidateColumns(CandidateColumns layout, Figures f, long builtAtNanos) {
+    int n = layout.size();
+    if (f.size() != n) {
+      throw new IllegalArgumentException("figures: " + f.size() + " targets (expected: " + n
+          + ")");
+    }
+    candidates = layout.candidates;
+    this.builtAtNanos = builtAtNanos;
+    keyRank = layout.keyRank;
+    queueDepth = f.queueDepth.clone();
+    runningRequests = f.runningRequests.clone();
+    kvUsage = f.kvUsage.clone();
+    kvKnown = f.kvKnown.clone();
+    vramFreeRatio = f.vramFreeRatio.clone();
+    gpuUtilization = f.gpuUtilization.clone();
+    signalTakenNanos = f.signalTakenNanos.clone();
+    blocked = layout.blocked;
+    links = layout.links;
+    nodeSymbol = layout.nodeSymbol;
+    hostSymbol = layout.hostSymbol;
+    zoneSymbol = layout.zoneSymbol;
+    regionSymbol = layout.regionSymbol;
+    symbols = layout.symbols;
+    indexByKey = layout.indexByKey;
+    routed = new AtomicIntegerArray(f.routed);
+  }
+
+  /**
+   * These targets (identities, states, keys, locality and links, shared, not copied) with other
+   * load figures, as of {@code builtAtNanos}: what {@link #of} would give for the same candidates
+   * with those figures, without building them. The columns' states (alive, draining, healthy)
+   * stay as they were built; only figures change.
+   */
+  public CandidateColumns withFigures(Figures figures, long builtAtNanos) {
+    return new CandidateColumns(this, figures, builtAtNanos);
   }
 
   private int intern(String value) {
@@ -246,10 +342,13 @@ public final class CandidateColumns {
   /** Target {@code i} as a {@link Candidate}, aged to {@code nowNanos}, with {@code routed}. */
   public Candidate candidate(int i, long nowNanos, int routedSinceSignal) {
     Candidate c = candidates[i];
+    // The figures come from the columns, not the candidate: columns made by withFigures carry
+    // figures their candidates never had. For columns made by of() the two are the same values.
     return new Candidate(c.nodeId(), c.hostId(), c.zone(), c.region(), c.runtime(), c.model(),
-        c.alive(), c.draining(), c.runtimeHealthy(), c.unhealthyReason(), c.queueDepth(),
-        c.runningRequests(), c.kvCacheUsage(), c.vramFreeRatio(), c.gpuUtilization(),
-        Duration.ofNanos(ageNanos(i, nowNanos)), routedSinceSignal, c.slowestLink());
+        c.alive(), c.draining(), c.runtimeHealthy(), c.unhealthyReason(), queueDepth[i],
+        runningRequests[i], kvKnown[i] ? OptionalDouble.of(kvUsage[i]) : OptionalDouble.empty(),
+        vramFreeRatio[i], gpuUtilization[i], Duration.ofNanos(ageNanos(i, nowNanos)),
+        routedSinceSignal, c.slowestLink());
   }
 
   /** Target {@code i}'s signal age at {@code nowNanos}; never negative. */

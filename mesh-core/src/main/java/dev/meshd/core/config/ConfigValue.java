@@ -22,7 +22,7 @@ import java.util.function.Function;
  * <p>{@code ${ENV}} substitution happens here, once, on first access of a scalar. YAML null and
  * an absent key mean the same: "use the default". Not thread-safe; owned by one load.
  */
-final class ConfigValue {
+public final class ConfigValue {
 
   private final ConfigProblems problems;
   private final EnvInterpolator env;
@@ -43,34 +43,34 @@ final class ConfigValue {
     this.column = column;
   }
 
-  String key() {
+  public String key() {
     return key;
   }
 
-  int line() {
+  public int line() {
     return line;
   }
 
-  int column() {
+  public int column() {
     return column;
   }
 
-  boolean isPresent() {
+  public boolean isPresent() {
     return node != null;
   }
 
   /** Whether a list stands here (possibly empty). */
-  boolean isList() {
+  public boolean isList() {
     return node instanceof YamlNode.Sequence;
   }
 
   /** Reports a problem with this value: {@code key: message}. */
-  void error(String message) {
+  public void error(String message) {
     problems.add(line, column, key, message);
   }
 
   /** The scalar after substitution; an error if a mapping or list stands here. */
-  Optional<String> text() {
+  public Optional<String> text() {
     if (text == null) {
       text = substitute();
     }
@@ -94,7 +94,7 @@ final class ConfigValue {
   }
 
   /** The text, required to be non-blank when present. */
-  Optional<String> nonBlankText() {
+  public Optional<String> nonBlankText() {
     Optional<String> value = text();
     if (value.isPresent() && value.get().isBlank()) {
       error(YamlNode.quote(value.get()) + " (expected: a non-empty value)");
@@ -107,7 +107,7 @@ final class ConfigValue {
    * The text interpreted by {@code parser}, whose {@link IllegalArgumentException} message (in
    * the style {@code value (expected: ...)}) becomes the error.
    */
-  <T> Optional<T> parsed(Function<String, T> parser) {
+  public <T> Optional<T> parsed(Function<String, T> parser) {
     Optional<String> value = text();
     if (value.isEmpty()) {
       return Optional.empty();
@@ -120,7 +120,7 @@ final class ConfigValue {
     }
   }
 
-  Optional<Integer> integer(int min) {
+  public Optional<Integer> integer(int min) {
     return parsed(s -> {
       int n;
       try {
@@ -136,7 +136,7 @@ final class ConfigValue {
     });
   }
 
-  Optional<Double> positiveNumber() {
+  public Optional<Double> positiveNumber() {
     return parsed(s -> {
       double n;
       try {
@@ -152,7 +152,7 @@ final class ConfigValue {
   }
 
   /** A positive duration such as {@code 500ms}, {@code 5s} or {@code PT5S}. */
-  Optional<Duration> duration() {
+  public Optional<Duration> duration() {
     return parsed(s -> {
       Duration d = ConfigLoader.parseDuration(s);
       if (d.isZero()) {
@@ -162,12 +162,12 @@ final class ConfigValue {
     });
   }
 
-  Optional<HostPort> hostPort() {
+  public Optional<HostPort> hostPort() {
     return parsed(HostPort::parse);
   }
 
   /** One of the allowed spellings, mapped to its value; the error lists them all. */
-  <E> Optional<E> oneOf(Map<String, E> allowed) {
+  public <E> Optional<E> oneOf(Map<String, E> allowed) {
     return parsed(s -> {
       E value = allowed.get(s.strip());
       if (value == null) {
@@ -179,14 +179,14 @@ final class ConfigValue {
   }
 
   /** One of the allowed names, as written. */
-  Optional<String> oneOf(List<String> names) {
+  public Optional<String> oneOf(List<String> names) {
     Map<String, String> allowed = new LinkedHashMap<>();
     names.forEach(n -> allowed.put(n, n));
     return oneOf(allowed);
   }
 
   /** An absolute http or https URL with a host; blank means absent. */
-  Optional<URI> httpUrl() {
+  public Optional<URI> httpUrl() {
     return text().filter(s -> !s.isBlank()).flatMap(s -> {
       String expected = " (expected: an http:// or https:// URL with a host)";
       try {
@@ -205,7 +205,7 @@ final class ConfigValue {
   }
 
   /** A file path resolved against {@code baseDir} (absolute, normalized); blank means absent. */
-  Optional<Path> file(Path baseDir) {
+  public Optional<Path> file(Path baseDir) {
     return text().filter(s -> !s.isBlank()).flatMap(s -> {
       try {
         return Optional.of(baseDir.resolve(s.strip()).toAbsolutePath().normalize());
@@ -217,7 +217,7 @@ final class ConfigValue {
   }
 
   /** This value as a mapping with the given keys; absent or wrong: an empty mapping. */
-  MappingReader mapping(List<String> knownKeys) {
+  public MappingReader mapping(List<String> knownKeys) {
     if (node != null && !(node instanceof YamlNode.Mapping)) {
       error(node.describe() + " (expected: a mapping with keys " + String.join(", ", knownKeys)
           + ")");
@@ -230,7 +230,7 @@ final class ConfigValue {
    * This value as a mapping when it is one; when it is absent or something else (reported),
    * empty, so that a list item that is not a mapping is skipped rather than read as defaults.
    */
-  Optional<MappingReader> mappingIfValid(List<String> knownKeys) {
+  public Optional<MappingReader> mappingIfValid(List<String> knownKeys) {
     if (node == null) {
       return Optional.empty();
     }
@@ -239,7 +239,7 @@ final class ConfigValue {
   }
 
   /** The items of a list; absent or wrong: none. */
-  List<ConfigValue> list() {
+  public List<ConfigValue> list() {
     if (node == null) {
       return List.of();
     }
@@ -256,7 +256,7 @@ final class ConfigValue {
   }
 
   /** A mapping of free-form names to single values, such as {@code node.labels}. */
-  Map<String, String> stringMap() {
+  public Map<String, String> stringMap() {
     Map<String, String> out = new LinkedHashMap<>();
     if (node == null) {
       return out;

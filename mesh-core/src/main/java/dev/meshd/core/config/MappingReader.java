@@ -10,7 +10,7 @@ import java.util.List;
  * <p>An absent or malformed mapping reads as an empty one, so that defaults apply and loading
  * goes on. Not thread-safe; owned by one load.
  */
-final class MappingReader {
+public final class MappingReader {
 
   private final ConfigProblems problems;
   private final EnvInterpolator env;
@@ -43,7 +43,7 @@ final class MappingReader {
   }
 
   /** The value of {@code key}, possibly absent. */
-  ConfigValue get(String key) {
+  public ConfigValue get(String key) {
     YamlNode.Entry entry = mapping == null ? null : mapping.entries().get(key);
     return entry == null
         ? new ConfigValue(problems, env, keyPath(key), null, line, column)
@@ -52,7 +52,7 @@ final class MappingReader {
   }
 
   /** The value of {@code key}, reporting {@code missing (expected: ...)} when it is absent. */
-  ConfigValue required(String key, String expected) {
+  public ConfigValue required(String key, String expected) {
     ConfigValue value = get(key);
     if (!value.isPresent()) {
       value.error("missing (expected: " + expected + ")");
@@ -64,7 +64,7 @@ final class MappingReader {
    * Reports a problem with this mapping as a whole (key: its path), located at {@code near} when
    * that value is present, else at the key that introduced the mapping.
    */
-  void error(ConfigValue near, String message) {
+  public void error(ConfigValue near, String message) {
     if (near != null && near.isPresent()) {
       problems.add(near.line(), near.column(), path, message);
     } else {
@@ -72,7 +72,7 @@ final class MappingReader {
     }
   }
 
-  String keyPath(String key) {
+  public String keyPath(String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 }

@@ -27,10 +27,17 @@ final class YamlTreeReader {
   private static final YAMLFactory FACTORY = new YAMLFactory();
 
   private final ConfigProblems problems;
+  private final String emptyExpected;
   private YAMLParser parser;
 
   YamlTreeReader(ConfigProblems problems) {
+    this(problems, "a YAML mapping with at least node.id");
+  }
+
+  /** @param emptyExpected what an empty file should have held, for its error message */
+  YamlTreeReader(ConfigProblems problems, String emptyExpected) {
     this.problems = problems;
+    this.emptyExpected = emptyExpected;
   }
 
   /** The root node, or empty when the text holds no document or is not valid YAML. */
@@ -39,7 +46,7 @@ final class YamlTreeReader {
       parser = p;
       JsonToken first = parser.nextToken();
       if (first == null) {
-        problems.add(1, 1, "", "empty file (expected: a YAML mapping with at least node.id)");
+        problems.add(1, 1, "", "empty file (expected: " + emptyExpected + ")");
         return Optional.empty();
       }
       YamlNode root = readValue(first, "");

@@ -81,6 +81,70 @@ class ColumnsMatchCandidatesTest {
     }
   }
 
+  /**
+   * Columns given new figures by {@link CandidateColumns#withFigures} decide exactly as columns
+   * built from candidates that carry those figures: same eligible targets (as candidates), same
+   * choices, scores, terms and draws, for every strategy.
+   */
+  @Test
+  void columnsWithNewFiguresDecideAsColumnsBuiltFromThoseFigures() {
+    for (String name : StrategyNames.ALL) {
+      SplittableRandom r = new SplittableRandom(20261201L);
+      TargetScorer onBuilt = new Strategies(new SplittableRandom(5)).forName(name).orElseThrow();
+      TargetScorer onRefigured = new Strategies(new SplittableRandom(5)).forName(name)
+          .orElseThrow();
+      int compared = 0;
+      for (int f = 0; f < FLEETS; f++) {
+        int n = 1 + r.nextInt(60);
+        List<Candidate> before = fleet(r, n);
+        List<Candidate> after = new ArrayList<>(n);
+        CandidateColumns.Figures figures = new CandidateColumns.Figures(n);
+        for (int i = 0; i < n; i++) {
+          Candidate old = before.get(i);
+          OptionalDouble kv = r.nextInt(4) == 0 ? OptionalDouble.empty()
+              : OptionalDouble.of(r.nextInt(5) / 4.0);
+          Candidate c = new Candidate(old.nodeId(), old.hostId(), old.zone(), old.region(),
+              old.runtime(), old.model(), old.alive(), old.draining(), old.runtimeHealthy(),
+              old.unhealthyReason(), r.nextInt(5), r.nextInt(3), kv, r.nextInt(5) / 4.0,
+              r.nextInt(5) / 4.0, Duration.ofMillis(r.nextInt(4) * 900), r.nextInt(3),
+              old.slowestLink());
+          after.add(c);
+          figures.set(i, c.queueDepth(), c.runningRequests(), kv.orElse(Double.NaN),
+              c.vramFreeRatio(), c.gpuUtilization(), BUILT_AT - c.signalAge().toNanos(),
+              c.routedSinceSignal());
+        }
+        CandidateColumns built = CandidateColumns.of(after, BUILT_AT);
+        CandidateColumns refigured = CandidateColumns.of(before, 0).withFigures(figures, BUILT_AT);
+        ScoringContext context = context(r);
+        Admission admission = new Admission(r.nextBoolean() ? 0 : 2 + r.nextInt(3), 0);
+        long now = BUILT_AT + r.nextInt(3) * 700_000_000L;
+        int k = 1 + r.nextInt(Math.min(n + 3, 8));
+
+        EligibleTargets fromBuilt = TargetFilters.eligible(built, context, admission, now);
+        EligibleTargets fromRefigured = TargetFilters.eligible(refigured, context, admission, now);
+        assertThat(fromRefigured.asList()).as("%s, fleet %d: eligible", name, f)
+            .isEqualTo(fromBuilt.asList());
+        if (fromBuilt.size() == 0) {
+          continue;
+        }
+        assertThat(onRefigured.best(context, fromRefigured, k))
+            .as("%s, fleet %d of %d targets, k=%d", name, f, n, k)
+            .isEqualTo(onBuilt.best(context, fromBuilt, k));
+        compared++;
+      }
+      assertThat(compared).as(name).isGreaterThan(FLEETS / 2);
+    }
+  }
+
+  @Test
+  void figuresOfTheWrongSizeAreRefused() {
+    CandidateColumns columns = CandidateColumns.of(List.of(candidate("n1", "http://a", 0, 0, 0.1,
+        Duration.ZERO, Optional.empty())), BUILT_AT);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> columns.withFigures(new CandidateColumns.Figures(2), BUILT_AT))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: 1");
+  }
+
   @Test
   void aTargetWhoseSignalsStopBecomesStaleWithoutARebuild() {
     Candidate quiet = candidate("n1", "http://a", 0, 0, 0.1, Duration.ofMillis(500),

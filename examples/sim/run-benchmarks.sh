@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Reproduces the simulator figures of docs/benchmarks.md: the small example side by side, and
+# the heterogeneous fleet at 50%, 80% and 95% of capacity with Poisson arrivals and with the
+# Azure conversation trace replayed. Results go to sim-results/ (JSON, CSV, SVG per run).
+# Build first: ./mvnw -q -pl mesh-sim -am package -DskipTests
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+sim=bin/mesh-sim
+$sim run examples/sim/small.yaml --quiet --out sim-results/small
+for config in hetero hetero-trace; do
+  for load in 0.5 0.8 0.95; do
+    echo "== $config at $load of capacity"
+    $sim run "examples/sim/$config.yaml" --load "$load" --quiet --out "sim-results/$config-$load"
+  done
+done

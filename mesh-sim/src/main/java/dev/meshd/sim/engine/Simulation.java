@@ -1,0 +1,494 @@
+package dev.meshd.sim.engine;
+
+import dev.meshd.core.policy.Admission;
+import dev.meshd.router.CandidateColumns;
+import dev.meshd.router.EligibleTargets;
+import dev.meshd.router.RouteRequest;
+import dev.meshd.router.ScoredTarget;
+import dev.meshd.router.ScoringContext;
+import dev.meshd.router.TargetFilters;
+import dev.meshd.router.strategy.Strategies;
+import dev.meshd.router.strategy.TargetScorer;
+import dev.meshd.sim.config.SimConfig;
+import dev.meshd.sim.fleet.Fleet;
+import dev.meshd.sim.fleet.Network;
+import dev.meshd.sim.report.RunResult;
+import dev.meshd.sim.report.TypeStats;
+import dev.meshd.sim.workload.Arrivals;
+import dev.meshd.sim.workload.Zipf;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * One strategy's run of a {@link Scenario}: a discrete-event loop over arrivals, network hops,
+ * batch windows, hedge timers, signal publications and deliveries (an {@link EventQueue}) and the
+ * workers' prefill and decode completions (a {@link WorkerTimers}), deciding every request with
+ * the production router's filters and strategy ({@link TargetFilters#eligible}, {@link
+ * TargetScorer#best}) on each cell's router's own, delayed view of the workers.
+ *
+ * <p>Single-threaded and deterministic: the same scenario and strategy give the same result.
+ */
+public final class Simulation implements Workers.Listener {
+
+  static final int REJECT_NO_ELIGIBLE = 0;
+  static final int REJECT_ADMISSION = 1;
+  static final int REJECT_TENANT = 2;
+  static final int REJECT_TOO_LARGE = 3;
+  static final int REJECT_WORKER_QUEUE = 4;
+
+  private static final int ARRIVAL = 0;
+  private static final int ATTEMPT_ARRIVE = 1;
+  private static final int WINDOW_CLOSE = 2;
+  private static final int HEDGE = 3;
+  private static final int PUBLISH_RUNTIME = 4;
+  private static final int PUBLISH_GPU = 5;
+  private static final int DELIVER_RUNTIME = 6;
+  private static final int DELIVER_GPU = 7;
+
+  /** Told how a run is going, every few tens of thousands of events and at its end. */
+  public interface Progress {
+    void update(String strategy, long simNanos, long durationNanos, long events, long wallNanos,
+        boolean finished);
+
+    Progress NONE = (s, t, d, e, w, f) -> {};
+  }
+
+  private final Scenario scenario;
+  private final SimConfig config;
+  private final Fleet fleet;
+  private final Network network;
+  private final String strategy;
+  private final TargetScorer scorer;
+  private final Progress progress;
+  private final EventQueue events = new EventQueue(1 << 16);
+  private final WorkerTimers timers;
+  private final RequestTable requests = new RequestTable();
+  private final Workers workers;
+  private final SignalBoard board;
+  private final RouterView[][] views;
+  private final SplittableRandom workload;
+  private final SplittableRandom signals;
+  private final SplittableRandom net;
+  private final Arrivals arrivals;
+  private final boolean replay;
+  private final int traceType;
+  private final double[] typeCumulative;
+  private final int[] typeModel;
+  private final int[] maxOutput;
+  private final String[] modelName;
+  private final Zipf tenants;
+  private final String[] tenantName;
+  private final Optional<RouteRequest.Origin>[] origins;
+  private final Map<String, Integer> workerByName;
+  private final int[] inFlightByTenant;
+  private final Admission admission;
+  private final TypeStats[] stats;
+  private final long durationNanos;
+  private final long maxNanos;
+  private final int cells;
+  private final long runtimePeriod;
+  private final long gpuPeriod;
+
+  private boolean arrivalsDone;
+  private long outstanding;
+  private long eventCount;
+  private long decisions;
+  private long lastCompletion;
+  private double vramUseSum;
+  private long vramSamples;
+  private double vramPeak;
+  private final List<String> errors = new ArrayList<>();
+
+  @SuppressWarnings("unchecked")
+  private Simulation(Scenario scenario, String strategy, Progress progress) {
+    this.scenario = scenario;
+    this.config = scenario.config();
+    this.fleet = scenario.fleet();
+    this.network = scenario.network();
+    this.strategy = strategy;
+    this.progress = progress;
+    this.scorer = new Strategies(new SplittableRandom(scenario.strategySeed())).forName(strategy)
+        .orElseThrow(() -> new IllegalArgumentException("strategy: " + strategy));
+    workload = new SplittableRandom(scenario.workloadSeed());
+    signals = new SplittableRandom(scenario.signalSeed());
+    net = new SplittableRandom(scenario.networkSeed());
+    cells = fleet.cells;
+    durationNanos = config.duration().toNanos();
+    maxNanos = durationNanos * 50 + 600_000_000_000L;
+    List<SimConfig.Model> models = config.models();
+    modelName = models.stream().map(SimConfig.Model::name).toArray(String[]::new);
+    double[] kvPerToken = models.stream().mapToDouble(SimConfig.Model::kvBytesPerToken).toArray();
+    long[] kvPerRequest = models.stream().mapToLong(SimConfig.Model::kvBytesPerRequest).toArray();
+    timers = new WorkerTimers(fleet.size);
+    workers = new Workers(fleet, requests, timers, this, kvPerToken, kvPerRequest,
+        config.fleet().workerQueueLimit());
+    board = new SignalBoard(fleet.size, config.signals());
+    runtimePeriod = config.signals().runtime().period().toNanos();
+    gpuPeriod = config.signals().gpu().period().toNanos();
+    long rebuild = config.router().rebuildInterval().toNanos();
+    views = new RouterView[cells][models.size()];
+    for (int c = 0; c < cells; c++) {
+      for (int m = 0; m < models.size(); m++) {
+        views[c][m] = new RouterView(fleet, fleet.workersOfModel[m], modelName[m], rebuild);
+      }
+    }
+    workerByName = HashMap.newHashMap(fleet.size);
+    for (int w = 0; w < fleet.size; w++) {
+      workerByName.put(fleet.name[w], w);
+    }
+    SimConfig.Workload wl = config.workload();
+    arrivals = scenario.arrivals().start();
+    replay = scenario.arrivals() instanceof Arrivals.Replay;
+    int types = wl.types().size();
+    typeCumulative = new double[types];
+    typeModel = new int[types];
+    maxOutput = new int[types];
+    stats = new TypeStats[types];
+    double total = 0;
+    int trace = 0;
+    for (int t = 0; t < types; t++) {
+      SimConfig.RequestType type = wl.types().get(t);
+      total += type.weight();
+      typeCumulative[t] = total;
+      typeModel[t] = models.indexOf(models.stream().filter(m -> m.name().equals(type.model()))
+          .findFirst().orElseThrow());
+      stats[t] = new TypeStats(type.name());
+      maxOutput[t] = type.maxOutputTokens();
+      if (type.name().equals(wl.traceType())) {
+        trace = t;
+      }
+    }
+    traceType = trace;
+    tenants = new Zipf(wl.tenants(), wl.tenantZipf());
+    tenantName = new String[wl.tenants()];
+    for (int i = 0; i < tenantName.length; i++) {
+      tenantName[i] = "tenant-" + i;
+    }
+    inFlightByTenant = new int[wl.tenants()];
+    origins = (Optional<RouteRequest.Origin>[]) new Optional<?>[cells];
+    for (int c = 0; c < cells; c++) {
+      origins[c] = Optional.of(new RouteRequest.Origin("router-" + c, "router-" + c, "cell-" + c,
+          "region-" + c / config.fleet().cellsPerRegion()));
+    }
+    admission = new Admission(config.router().maxQueuePerTarget(),
+        config.router().maxInFlightPerTenant());
+  }
+
+  /** Runs {@code strategy} on the scenario's workload to the last completion. */
+  public static RunResult run(Scenario scenario, String strategy, Progress progress) {
+    return new Simulation(scenario, strategy, progress).run();
+  }
+
+  private RunResult run() {
+    long wallStart = System.nanoTime();
+    for (int w = 0; w < fleet.size; w++) {
+      // Publication 0: every router starts knowing every worker idle (RouterView agrees).
+      board.publishRuntime(w, 0, 0, 0, 0);
+      board.publishGpu(w, 0, 1.0 - (double) fleet.weightsBytes[w] / fleet.vramBytes[w], 0);
+      events.schedule(1 + (long) (signals.nextDouble() * runtimePeriod), PUBLISH_RUNTIME, w, 0);
+      events.schedule(1 + (long) (signals.nextDouble() * gpuPeriod), PUBLISH_GPU, w, 0);
+    }
+    scheduleNextArrival();
+    long now = 0;
+    while (true) {
+      long te = events.peekTime();
+      long tw = timers.peekTime();
+      if (te == Long.MAX_VALUE && tw == WorkerTimers.NONE) {
+        break;
+      }
+      if (tw < te) {
+        now = tw;
+        workers.step(timers.peekWorker(), now);
+      } else {
+        events.poll();
+        now = events.time();
+        handle(events.kind(), events.a(), events.b(), now);
+      }
+      if ((++eventCount & 0xFFFF) == 0) {
+        progress.update(strategy, now, durationNanos, eventCount, System.nanoTime() - wallStart,
+            false);
+        if (now > maxNanos) {
+          errors.add("stopped at " + now / 1e9 + " s of simulated time with " + outstanding
+              + " request(s) outstanding: the fleet cannot drain this load");
+          break;
+        }
+      }
+    }
+    long wall = System.nanoTime() - wallStart;
+    progress.update(strategy, now, durationNanos, eventCount, wall, true);
+    return result(wall);
+  }
+
+  private void handle(int kind, int a, int b, long now) {
+    switch (kind) {
+      case ARRIVAL -> onArrival(now);
+      case ATTEMPT_ARRIVE -> workers.arrive(requests.worker[a], a, now);
+      case WINDOW_CLOSE -> workers.closeWindow(a, now);
+      case HEDGE -> onHedge(a, now);
+      case PUBLISH_RUNTIME -> onPublishRuntime(a, now);
+      case PUBLISH_GPU -> onPublishGpu(a, now);
+      case DELIVER_RUNTIME -> {
+        int k = b / cells;
+        int slot = board.runtimeSlot(a, k);
+        views[b % cells][fleet.model[a]].deliverRuntime(fleet.indexInModel[a], k,
+            board.runtimeTaken[slot], board.queue[slot], board.running[slot],
+            board.kvUsage[slot]);
+      }
+      case DELIVER_GPU -> {
+        int k = b / cells;
+        int slot = board.gpuSlot(a, k);
+        views[b % cells][fleet.model[a]].deliverGpu(fleet.indexInModel[a], k,
+            board.vramFree[slot], board.utilization[slot]);
+      }
+      default -> throw new IllegalStateException("event kind " + kind);
+    }
+  }
+
+  // ---- arrivals and routing
+
+  private void scheduleNextArrival() {
+    long next = arrivals.next(workload);
+    if (next < durationNanos) {
+      events.schedule(next, ARRIVAL, 0, 0);
+    } else {
+      arrivalsDone = true;
+    }
+  }
+
+  private void onArrival(long now) {
+    int type;
+    int prompt;
+    int output;
+    if (replay) {
+      type = traceType;
+      prompt = arrivals.promptTokens();
+      output = arrivals.outputTokens();
+    } else {
+      type = pickType();
+      SimConfig.RequestType t = config.workload().types().get(type);
+      prompt = t.promptTokens().sampleTokens(workload, 1, t.maxPromptTokens());
+      output = t.outputTokens().sampleTokens(workload, 1, t.maxOutputTokens());
+    }
+    int tenant = tenants.sample(workload);
+    int origin = workload.nextInt(cells);
+    int r = requests.add(now, type, tenant, origin, prompt, output);
+    stats[type].arrived++;
+    outstanding++;
+    scheduleNextArrival();
+    route(r, now);
+  }
+
+  private int pickType() {
+    if (typeCumulative.length == 1) {
+      return 0;
+    }
+    double u = workload.nextDouble() * typeCumulative[typeCumulative.length - 1];
+    for (int t = 0; t < typeCumulative.length; t++) {
+      if (u < typeCumulative[t]) {
+        return t;
+      }
+    }
+    return typeCumulative.length - 1;
+  }
+
+  private void route(int r, long now) {
+    int tenant = requests.tenant[r];
+    if (admission.maxInFlightPerTenant() > 0
+        && inFlightByTenant[tenant] >= admission.maxInFlightPerTenant()) {
+      reject(r, REJECT_TENANT);
+      return;
+    }
+    int origin = requests.origin[r];
+    int model = typeModel[requests.type[r]];
+    RouterView view = views[origin][model];
+    CandidateColumns columns = view.columns(now);
+    SimConfig.Router rc = config.router();
+    // maxTokens is what a client sends, the type's bound, not the length the answer will have:
+    // a strategy must not learn the future from the simulator.
+    ScoringContext context = new ScoringContext(new RouteRequest(modelName[model],
+        tenantName[tenant], requests.prompt[r], maxOutput[requests.type[r]], origins[origin]),
+        rc.weights(), rc.staleAfter(), rc.stalePolicy());
+    EligibleTargets eligible = TargetFilters.eligible(columns, context, admission, now);
+    decisions++;
+    if (eligible.size() == 0) {
+      boolean admissionOnly = admission.maxQueueDepthPerTarget() > 0 && TargetFilters.eligible(
+          columns, context, Admission.UNLIMITED, now).size() > 0;
+      reject(r, admissionOnly ? REJECT_ADMISSION : REJECT_NO_ELIGIBLE);
+      return;
+    }
+    List<ScoredTarget> chosen = scorer.best(context, eligible, rc.hedging() ? 2 : 1);
+    inFlightByTenant[tenant]++;
+    dispatch(2 * r, worker(chosen.getFirst()), now, view);
+    if (rc.hedging() && chosen.size() > 1) {
+      requests.hedgeWorker[r] = worker(chosen.get(1));
+      events.schedule(now + rc.hedgeDelay().toNanos(), HEDGE, r, 0);
+    }
+  }
+
+  private int worker(ScoredTarget target) {
+    return workerByName.get(target.candidate().nodeId());
+  }
+
+  private void dispatch(int attempt, int w, long now, RouterView view) {
+    int r = RequestTable.request(attempt);
+    int origin = requests.origin[r];
+    requests.worker[attempt] = w;
+    requests.state[attempt] = RequestTable.IN_FLIGHT;
+    view.dispatched(fleet.indexInModel[w], now);
+    // Text payloads: about 4 bytes per token each way.
+    long there = network.oneWayNanos(origin, fleet.cell[w], 4L * requests.prompt[r], net);
+    requests.backNanos[attempt] = network.oneWayNanos(fleet.cell[w], origin,
+        4L * requests.output[r], net);
+    events.schedule(now + there, ATTEMPT_ARRIVE, attempt, 0);
+  }
+
+  private void onHedge(int r, long now) {
+    if (requests.done[r] || requests.firstToken[r] >= 0 || !requests.isLive(2 * r)) {
+      return;
+    }
+    stats[requests.type[r]].hedged++;
+    decisions++;
+    int model = typeModel[requests.type[r]];
+    dispatch(2 * r + 1, requests.hedgeWorker[r], now, views[requests.origin[r]][model]);
+  }
+
+  private void reject(int r, int reason) {
+    requests.done[r] = true;
+    stats[requests.type[r]].rejected[reason]++;
+    outstanding--;
+  }
+
+  // ---- what workers report
+
+  @Override
+  public void onFirstToken(int attempt, long now) {
+    int r = RequestTable.request(attempt);
+    requests.firstToken[r] = now;
+    int partner = attempt ^ 1;
+    if (requests.isLive(partner)) {
+      stats[requests.type[r]].wastedTokens += workers.cancel(partner, now);
+    }
+    if (RequestTable.isHedge(attempt)) {
+      stats[requests.type[r]].hedgeWins++;
+    }
+  }
+
+  @Override
+  public void onComplete(int attempt, long now) {
+    int r = RequestTable.request(attempt);
+    requests.done[r] = true;
+    outstanding--;
+    inFlightByTenant[requests.tenant[r]]--;
+    TypeStats s = stats[requests.type[r]];
+    long back = requests.backNanos[attempt];
+    long endToEnd = now + back - requests.arrival[r];
+    s.completed++;
+    s.endToEnd.record(endToEnd);
+    s.firstToken.record(requests.firstToken[r] + back - requests.arrival[r]);
+    s.queueWait.record(requests.admitted[attempt] - requests.atWorker[attempt]);
+    s.promptTokens += requests.prompt[r];
+    s.outputTokens += requests.output[r];
+    if (endToEnd <= config.workload().sla().boundNanos(requests.prompt[r]
+        + requests.output[r])) {
+      s.slaMet++;
+    }
+    lastCompletion = Math.max(lastCompletion, now + back);
+  }
+
+  @Override
+  public void onRefused(int attempt, long now, int reason) {
+    int r = RequestTable.request(attempt);
+    if (requests.isLive(attempt ^ 1) || requests.done[r]) {
+      return; // its partner goes on
+    }
+    inFlightByTenant[requests.tenant[r]]--;
+    reject(r, reason);
+  }
+
+  @Override
+  public void scheduleWindowClose(int worker, long atNanos) {
+    events.schedule(atNanos, WINDOW_CLOSE, worker, 0);
+  }
+
+  // ---- signals
+
+  private boolean finished() {
+    return arrivalsDone && outstanding == 0;
+  }
+
+  private void onPublishRuntime(int w, long now) {
+    workers.advance(w, now);
+    long held = workers.kvHeldBytes(w);
+    double kv = fleet.kvCapacityBytes[w] == 0 ? 1.0
+        : Math.min(1.0, (double) held / fleet.kvCapacityBytes[w]);
+    int k = board.publishRuntime(w, now, workers.waitingCount[w], workers.used[w], kv);
+    double vramUse = (double) (fleet.weightsBytes[w] + held) / fleet.vramBytes[w];
+    vramUseSum += vramUse;
+    vramSamples++;
+    vramPeak = Math.max(vramPeak, vramUse);
+    deliver(w, k, DELIVER_RUNTIME, config.signals().runtime(), now);
+    if (!finished()) {
+      events.schedule(now + runtimePeriod, PUBLISH_RUNTIME, w, 0);
+    }
+  }
+
+  private void onPublishGpu(int w, long now) {
+    workers.advance(w, now);
+    long since = now - board.lastGpuNanos[w];
+    double util = since <= 0 ? 0 : (workers.busyNanos[w] - board.busyAtLast[w]) / since;
+    board.busyAtLast[w] = workers.busyNanos[w];
+    board.lastGpuNanos[w] = now;
+    double free = 1.0 - (double) (fleet.weightsBytes[w] + workers.kvHeldBytes(w))
+        / fleet.vramBytes[w];
+    int k = board.publishGpu(w, now, free, Math.min(1.0, util));
+    deliver(w, k, DELIVER_GPU, config.signals().gpu(), now);
+    if (!finished()) {
+      events.schedule(now + gpuPeriod, PUBLISH_GPU, w, 0);
+    }
+  }
+
+  private void deliver(int w, int k, int kind, SimConfig.SignalPath path, long now) {
+    for (int c = 0; c < cells; c++) {
+      boolean intra = c == fleet.cell[w];
+      long min = (intra ? path.intraMin() : path.interMin()).toNanos();
+      long max = (intra ? path.intraMax() : path.interMax()).toNanos();
+      long delay = max == min ? min : min + (long) (signals.nextDouble() * (max - min));
+      events.schedule(now + delay, kind, w, k * cells + c);
+    }
+  }
+
+  // ---- the result
+
+  private RunResult result(long wall) {
+    TypeStats all = new TypeStats("all");
+    for (TypeStats s : stats) {
+      all.add(s);
+      if (s.arrived != s.completed + s.rejectedTotal()) {
+        errors.add(s.type + ": " + s.arrived + " arrived, " + s.completed + " completed, "
+            + s.rejectedTotal() + " rejected");
+      }
+    }
+    int busy = 0;
+    for (int w = 0; w < fleet.size; w++) {
+      if (!workers.isIdle(w)) {
+        busy++;
+      }
+    }
+    if (busy > 0) {
+      errors.add(busy + " worker(s) still hold slots, KV cache or queued requests at the end");
+    }
+    long makespan = Math.max(lastCompletion, durationNanos);
+    double gpuBusy = 0;
+    for (int w = 0; w < fleet.size; w++) {
+      gpuBusy += workers.busyNanos[w] * fleet.gpuShare[w];
+    }
+    double utilization = gpuBusy / (fleet.gpuCount() * makespan);
+    return new RunResult(strategy, List.of(stats), all, makespan, utilization,
+        vramSamples == 0 ? 0 : vramUseSum / vramSamples, vramPeak, fleet.costPerSecond(),
+        eventCount, wall, decisions, scenario.arrivals().meanRate(), errors);
+  }
+}
