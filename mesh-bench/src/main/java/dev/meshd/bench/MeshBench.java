@@ -2,7 +2,10 @@ package dev.meshd.bench;
 
 import java.util.Arrays;
 
-/** {@code bin/mesh-bench gossip|footprint|policy|router|signals [args]}: runs one benchmark and prints its figures. */
+/**
+ * {@code bin/mesh-bench gossip|footprint|policy|router|ingress|signals|fabric-libfabric [args]}:
+ * runs one benchmark and prints its figures.
+ */
 public final class MeshBench {
 
   private MeshBench() {}
@@ -22,6 +25,7 @@ public final class MeshBench {
       case "policy" -> PolicyStoreBench.main(rest);
       case "ingress" -> IngressLatencyBench.main(rest);
       case "signals" -> SignalAgeBench.main(rest);
+      case "fabric-libfabric" -> LibfabricTcpBench.main(rest);
       // JMH's own command line: e.g. -p targets=1000 -p strategy=hybrid, -f 1, -rf json.
       case "router" -> org.openjdk.jmh.Main.main(withBenchmark("RouterDecisionBench", rest));
       default -> {
@@ -34,6 +38,8 @@ public final class MeshBench {
             + " [--targets 8] [--chunks 16]");
         System.err.println("       mesh-bench signals [agents] [seconds] [change-ms] "
             + "[scrape-ms]");
+        System.err.println("       mesh-bench fabric-libfabric [--sizes 4k,64k,1m] "
+            + "[--iterations 1000] [--rounds 3]");
         System.exit(2);
       }
     }
