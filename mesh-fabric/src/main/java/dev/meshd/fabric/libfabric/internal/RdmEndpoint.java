@@ -72,17 +72,20 @@ public final class RdmEndpoint implements AutoCloseable {
   public static RdmEndpoint open(FabricLibrary library, String provider, String node)
       throws FabricCallException {
     Objects.requireNonNull(library, "library");
+    Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(node, "node");
     RdmEndpoint endpoint = new RdmEndpoint(library);
-    boolean opened = false;
     try {
-      endpoint.openAll(Objects.requireNonNull(provider, "provider"),
-          Objects.requireNonNull(node, "node"));
-      opened = true;
+      endpoint.openAll(provider, node);
       return endpoint;
-    } finally {
-      if (!opened) {
+    } catch (FabricCallException | RuntimeException e) {
+      // Whatever was opened is closed, in reverse order; the call that failed is the story.
+      try {
         endpoint.close();
+      } catch (RuntimeException closeFailure) {
+        e.addSuppressed(closeFailure);
       }
+      throw e;
     }
   }
 
