@@ -21,6 +21,8 @@ import java.lang.foreign.MemorySegment;
  * @param domainMode {@code domain_attr->mode}: the domain mode bits the caller can honour
  * @param threading {@code domain_attr->threading}; 0 for the provider's default
  */
+// Filling hints means writing through pointers fi_dupinfo returned: restricted FFM operations.
+@SuppressWarnings("restricted")
 public record FiHints(String provider, int endpointType, long caps, long mode, int mrMode,
     long domainMode, int threading) {
 
@@ -58,7 +60,6 @@ public record FiHints(String provider, int endpointType, long caps, long mode, i
     }
   }
 
-  @SuppressWarnings("restricted")
   private static MemorySegment pointee(MemorySegment info, String field, long size) {
     MemorySegment pointer = info.get(ADDRESS, FiStructs.offset(FiStructs.INFO, field));
     if (pointer.equals(MemorySegment.NULL)) {
