@@ -3,8 +3,8 @@ package dev.meshd.bench;
 import java.util.Arrays;
 
 /**
- * {@code bin/mesh-bench gossip|footprint|policy|router|signals|ingress|fabric-quic [args]}: runs
- * one benchmark and prints its figures.
+ * {@code bin/mesh-bench gossip|footprint|policy|router|signals|ingress|fabric-quic|
+ * fabric-libfabric [args]}: runs one benchmark and prints its figures.
  */
 public final class MeshBench {
 
@@ -26,6 +26,7 @@ public final class MeshBench {
       case "ingress" -> IngressLatencyBench.main(rest);
       case "signals" -> SignalAgeBench.main(rest);
       case "fabric-quic" -> QuicTransportBench.main(rest);
+      case "fabric-libfabric" -> LibfabricTcpBench.main(rest);
       // JMH's own command line: e.g. -p targets=1000 -p strategy=hybrid, -f 1, -rf json.
       case "router" -> org.openjdk.jmh.Main.main(withBenchmark("RouterDecisionBench", rest));
       default -> {
@@ -40,6 +41,8 @@ public final class MeshBench {
             + "[scrape-ms]");
         System.err.println("       mesh-bench fabric-quic [--mib 256] [--message-kib 1024]"
             + " [--runs 5] [--warmup 2] [--udp-payload 1350]");
+        System.err.println("       mesh-bench fabric-libfabric [--sizes 4k,64k,1m] "
+            + "[--iterations 1000] [--rounds 3]");
         System.exit(2);
       }
     }
