@@ -468,7 +468,7 @@ public final class MeshAgent implements AutoCloseable {
     TransportNegotiator negotiator = TransportNegotiator.builder()
         .order(order)
         .transports(transports != null ? transports
-            : BuiltInTransports.forConfig(config.fabric(), Optional.ofNullable(quicPlane)))
+            : BuiltInTransports.forConfig(config, Optional.ofNullable(quicPlane)))
         .clock(clock)
         .build();
     if (negotiator.hasTransports()) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.core.config.AgentConfig;
-import dev.meshd.core.config.FabricConfig;
 import dev.meshd.core.config.SecurityConfig;
 import dev.meshd.core.fabric.FabricClass;
 import dev.meshd.core.policy.LinkState;
@@ -159,7 +158,7 @@ class FabricNegotiationIT {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
           assertThat(e.getStatus().getDescription()).isEqualTo("a has no stage transport: "
               + "fabric.order [nvlink, rdma] names none of the stage transports this agent "
-              + "implements (quic)");
+              + "implements (libfabric-tcp, quic)");
         });
     // And as the downstream end: b's probe of a ends FAILED with a's words.
     await().atMost(WAIT).until(() -> b.gossip().member("a").isPresent());
@@ -228,10 +227,7 @@ class FabricNegotiationIT {
   }
 
   private MeshAgent startBuiltIn(String id, MeshAgent seed, List<String> order) {
-    AgentConfig base = config(id, seed);
-    AgentConfig config = new AgentConfig(base.source(), base.node(), base.listen(), base.gossip(),
-        base.raft(), base.gpus(), base.runtimes(), new FabricConfig(order, null),
-        base.telemetry(), base.security(), base.logging());
+    AgentConfig config = TestConfigs.withFabricOrder(config(id, seed), order);
     MeshAgent agent = new MeshAgent(config, new TestConfigs.FakeGpus(1), Clock.systemUTC());
     toClose.add(agent);
     agent.start();

@@ -10,6 +10,7 @@ import dev.meshd.core.policy.LinkStatus;
 import dev.meshd.core.policy.Placement;
 import dev.meshd.core.policy.Stage;
 import dev.meshd.core.security.ClusterKey;
+import dev.meshd.fabric.libfabric.LibfabricDiscovery;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,20 +46,8 @@ class PlacementLinkIT {
   @Test
   void theUpstreamAgentProvesTheLinkOverQuicAndMarksItDownWhenTheDownstreamLeaves()
       throws Exception {
-    ClusterKey key = ClusterKey.generate(new SecureRandom());
-    Path keyFile = Files.writeString(dir.resolve("cluster.key"), key.encoded() + "\n");
-    SecurityConfig security = new SecurityConfig(Optional.empty(), Optional.empty(),
-        Optional.of(keyFile));
-    AgentConfig controlConfig = TestConfigs.controlGroup(1, dir, security).getFirst();
-    MeshAgent upstream = start(controlConfig);
-    MeshAgent downstream = start(TestConfigs.member("b", dir,
-        controlConfig.listen().gossip(), security));
-    await().atMost(WAIT).until(() -> publishesQuic(upstream, "b") && publishesQuic(downstream,
-        "c1"));
-
-    upstream.policyStore().orElseThrow().putPlacement(Placement.ofStages("pp", "m", List.of(
-        new Stage(0, 0, 15, "c1", List.of(0)), new Stage(1, 16, 31, "b", List.of(0)))),
-        OptionalLong.empty()).join();
+    MeshAgent upstream = startPair(List.of("quic"));
+    MeshAgent downstream = agents.getLast();
 
     await().atMost(WAIT).until(() -> link(upstream).state() == LinkState.UP);
     LinkStatus up = link(upstream);
@@ -75,6 +65,41 @@ class PlacementLinkIT {
 
     await().atMost(WAIT).until(() -> link(upstream).state() == LinkState.DOWN);
     assertThat(link(upstream).reason()).startsWith("downstream node b is ");
+  }
+
+  @Test
+  void withLibfabricInstalledTheTcpProviderWinsOverQuic() throws Exception {
+    Assumptions.assumeTrue(LibfabricDiscovery.system().inventory().libfabricProviders().stream()
+            .anyMatch(p -> p.name().startsWith("tcp")),
+        "libfabric not installed (apt-get install libfabric1 libfabric-bin); .ci/run installs it");
+    MeshAgent upstream = startPair(List.of("rdma", "libfabric-tcp", "quic"));
+
+    await().atMost(WAIT).until(() -> link(upstream).state() == LinkState.UP);
+    LinkStatus up = link(upstream);
+    assertThat(up.transport()).isEqualTo("libfabric-tcp");
+    assertThat(up.fabricClass()).isEqualTo("LIBFABRIC_TCP");
+    assertThat(up.bandwidthBytesPerSecond()).isPositive();
+    assertThat(up.fallbackReasons()).singleElement().asString().contains("rdma");
+  }
+
+  /** A control agent {@code c1} and a member {@code b}, both seeing each other's QUIC endpoint,
+   * and a placement with stage 0 on c1 and stage 1 on b; returns c1. */
+  private MeshAgent startPair(List<String> order) throws Exception {
+    ClusterKey key = ClusterKey.generate(new SecureRandom());
+    Path keyFile = Files.writeString(dir.resolve("cluster.key"), key.encoded() + "\n");
+    SecurityConfig security = new SecurityConfig(Optional.empty(), Optional.empty(),
+        Optional.of(keyFile));
+    AgentConfig controlConfig = TestConfigs.withFabricOrder(
+        TestConfigs.controlGroup(1, dir, security).getFirst(), order);
+    MeshAgent upstream = start(controlConfig);
+    MeshAgent downstream = start(TestConfigs.withFabricOrder(TestConfigs.member("b", dir,
+        controlConfig.listen().gossip(), security), order));
+    await().atMost(WAIT).until(() -> publishesQuic(upstream, "b")
+        && publishesQuic(downstream, "c1"));
+    upstream.policyStore().orElseThrow().putPlacement(Placement.ofStages("pp", "m", List.of(
+        new Stage(0, 0, 15, "c1", List.of(0)), new Stage(1, 16, 31, "b", List.of(0)))),
+        OptionalLong.empty()).join();
+    return upstream;
   }
 
   private MeshAgent start(AgentConfig config) {

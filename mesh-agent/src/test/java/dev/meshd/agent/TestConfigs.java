@@ -61,6 +61,13 @@ final class TestConfigs {
     return configs;
   }
 
+  /** {@code config} with {@code fabric.order} = {@code order}. */
+  static AgentConfig withFabricOrder(AgentConfig config, List<String> order) {
+    return new AgentConfig(config.source(), config.node(), config.listen(), config.gossip(),
+        config.raft(), config.gpus(), config.runtimes(), new FabricConfig(order, null),
+        config.telemetry(), config.security(), config.logging());
+  }
+
   /** A gpu-only agent that joins through {@code seed}, with {@code security}. */
   static AgentConfig member(String nodeId, Path dir, HostPort seed, SecurityConfig security) {
     return memberOf(nodeId, dir, List.of(seed), security);

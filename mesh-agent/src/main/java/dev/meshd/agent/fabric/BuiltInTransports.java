@@ -1,6 +1,9 @@
 package dev.meshd.agent.fabric;
 
+import dev.meshd.core.config.AgentConfig;
 import dev.meshd.core.config.FabricConfig;
+import dev.meshd.fabric.libfabric.LibfabricTcpTransport;
+import dev.meshd.fabric.libfabric.LibfabricTransportConfig;
 import dev.meshd.fabric.negotiate.StageTransport;
 import dev.meshd.fabric.quic.QuicStageTransport;
 import java.util.ArrayList;
@@ -9,21 +12,30 @@ import java.util.Optional;
 
 /**
  * The stage transports this build of the agent implements, for the groups of {@code
- * fabric.order}: QUIC (needs the agent's {@link QuicPlane}, started with the agent). The libfabric
- * and NVLink transports plug in here as adapters to {@link StageTransport} when they land. An
+ * fabric.order}: libfabric over its {@code tcp} provider (FFM; a host without {@code
+ * libfabric.so.1} or the provider says so as the try's reason) and QUIC (needs the agent's {@link
+ * QuicPlane}, started with the agent). The NVLink probe plugs in here as an adapter to {@link
+ * StageTransport} when a GPU host can run it. An
  * agent whose order names none of them answers every negotiation and probe with
  * FAILED_PRECONDITION and {@link #reason}, rather than pretending. Stateless.
  */
 public final class BuiltInTransports {
 
   /** The groups built in, in {@code fabric.order}'s vocabulary. */
-  public static final List<String> GROUPS = List.of(QuicStageTransport.GROUP);
+  public static final List<String> GROUPS =
+      List.of(LibfabricTcpTransport.GROUP, QuicStageTransport.GROUP);
 
   private BuiltInTransports() {}
 
   /** The transports for {@code config}'s order, in any order (the negotiator orders them). */
-  public static List<StageTransport> forConfig(FabricConfig config, Optional<QuicPlane> quic) {
+  public static List<StageTransport> forConfig(AgentConfig agent, Optional<QuicPlane> quic) {
+    FabricConfig config = agent.fabric();
     List<StageTransport> transports = new ArrayList<>();
+    if (config.order().contains(LibfabricTcpTransport.GROUP)) {
+      // Endpoints open on the fabric listen address: the address peers reach this host at.
+      transports.add(new LibfabricTcpTransport(LibfabricTransportConfig.loopback()
+          .withNode(agent.listen().fabric().host())));
+    }
     if (config.order().contains(QuicStageTransport.GROUP)) {
       quic.ifPresent(plane -> transports.add(plane.transport()));
     }

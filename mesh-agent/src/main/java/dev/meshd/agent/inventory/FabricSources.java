@@ -2,6 +2,7 @@ package dev.meshd.agent.inventory;
 
 import dev.meshd.fabric.discovery.CompositeFabricDiscovery;
 import dev.meshd.fabric.discovery.SysfsRdmaDiscovery;
+import dev.meshd.fabric.libfabric.LibfabricDiscovery;
 import dev.meshd.fabric.discovery.GpuTopologyDiscovery;
 import java.time.Duration;
 import java.util.Map;
@@ -21,7 +22,7 @@ public final class FabricSources {
   private FabricSources() {}
 
   /**
-   * The sources of a real host: sysfs RDMA ports, then the GPU topology (NVML, else the
+   * The sources of a real host: sysfs RDMA ports, libfabric providers, then the GPU topology (NVML, else the
    * {@code nvidia-smi} tools; {@code rocm-smi} for AMD). Each runs bounded (see {@link
    * CompositeFabricDiscovery}); the whole discovery takes at most {@link
    * CompositeFabricDiscovery#DEFAULT_TIMEOUT}.
@@ -29,12 +30,14 @@ public final class FabricSources {
    * @param environment the agent's environment: its {@code PATH} is where the tools are found
    */
   public static CompositeFabricDiscovery standard(Map<String, String> environment) {
+    LibfabricDiscovery libfabric = LibfabricDiscovery.system();
     GpuTopologyDiscovery gpus = GpuTopologyDiscovery.builder()
         .environment(environment).timeout(TOOL_TIMEOUT).build();
     return CompositeFabricDiscovery.builder()
         .source("sysfs-rdma", SysfsRdmaDiscovery.system())
-        // libfabric providers through FFM (fi_getinfo) plug in here:
-        //   .source("libfabric", new LibfabricDiscovery()::discover)
+        // fi_getinfo per provider (fi_info when the library cannot be loaded); each round asks
+        // again, so a provider that appears (a driver loaded late) is found within one interval.
+        .source("libfabric", () -> libfabric.refresh().inventory())
         .source("gpu-topology", gpus::discover)
         .timeout(CompositeFabricDiscovery.DEFAULT_TIMEOUT)
         .build();

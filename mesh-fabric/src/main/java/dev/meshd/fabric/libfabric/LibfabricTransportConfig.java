@@ -76,6 +76,12 @@ public record LibfabricTransportConfig(String library, String provider, String n
         sendWindowBytes, sessionTimeout);
   }
 
+  /** A copy whose endpoints open on {@code node} (the address peers reach this host at). */
+  public LibfabricTransportConfig withNode(String node) {
+    return new LibfabricTransportConfig(library, provider, node, maxMessageBytes, receiveDepth,
+        sendWindowBytes, sessionTimeout);
+  }
+
   /** A copy whose responder accepts messages of up to {@code maxMessageBytes}. */
   public LibfabricTransportConfig withMaxMessageBytes(int maxMessageBytes) {
     return new LibfabricTransportConfig(library, provider, node, maxMessageBytes, receiveDepth,
