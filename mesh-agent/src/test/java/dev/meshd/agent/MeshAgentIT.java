@@ -107,7 +107,9 @@ class MeshAgentIT {
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       Node nodeB = stub.getNode(GetNodeRequest.newBuilder().setId("b").build());
-      assertThat(nodeB.getFabric().getClassesList()).containsExactly("RDMA_IB");
+      // The discovered port, and the QUIC endpoint every agent with quic in fabric.order serves.
+      assertThat(nodeB.getFabric().getClassesList()).containsExactly("RDMA_IB", "QUIC");
+      assertThat(nodeB.getFabric().getQuic().getCertificateSha256()).hasSize(64);
       assertThat(nodeB.getFabric().getRdmaPorts(0).getDevice()).isEqualTo("mlx5_0");
       assertThat(nodeB.getFabric().getReasonsList())
           .containsExactly("nvidia-smi not found on PATH");

@@ -5,6 +5,8 @@ import dev.meshd.core.config.FabricConfig;
 import dev.meshd.fabric.libfabric.LibfabricTcpTransport;
 import dev.meshd.fabric.libfabric.LibfabricTransportConfig;
 import dev.meshd.fabric.negotiate.StageTransport;
+import dev.meshd.fabric.nvlink.NvlinkProbe;
+import dev.meshd.fabric.nvlink.NvlinkStageTransport;
 import dev.meshd.fabric.quic.QuicStageTransport;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +14,10 @@ import java.util.Optional;
 
 /**
  * The stage transports this build of the agent implements, for the groups of {@code
- * fabric.order}: libfabric over its {@code tcp} provider (FFM; a host without {@code
- * libfabric.so.1} or the provider says so as the try's reason) and QUIC (needs the agent's {@link
- * QuicPlane}, started with the agent). The NVLink probe plugs in here as an adapter to {@link
- * StageTransport} when a GPU host can run it. An
+ * fabric.order}: NVLink between two stages on one host (the CUDA driver's peer copies; a node
+ * without the driver says so as the try's reason), libfabric over its {@code tcp} provider (FFM;
+ * likewise without {@code libfabric.so.1} or the provider) and QUIC (needs the agent's {@link
+ * QuicPlane}, started with the agent). XGMI would need HIP and is not built in. An
  * agent whose order names none of them answers every negotiation and probe with
  * FAILED_PRECONDITION and {@link #reason}, rather than pretending. Stateless.
  */
@@ -23,7 +25,7 @@ public final class BuiltInTransports {
 
   /** The groups built in, in {@code fabric.order}'s vocabulary. */
   public static final List<String> GROUPS =
-      List.of(LibfabricTcpTransport.GROUP, QuicStageTransport.GROUP);
+      List.of(NvlinkStageTransport.GROUP, LibfabricTcpTransport.GROUP, QuicStageTransport.GROUP);
 
   private BuiltInTransports() {}
 
@@ -31,6 +33,9 @@ public final class BuiltInTransports {
   public static List<StageTransport> forConfig(AgentConfig agent, Optional<QuicPlane> quic) {
     FabricConfig config = agent.fabric();
     List<StageTransport> transports = new ArrayList<>();
+    if (config.order().contains(NvlinkStageTransport.GROUP)) {
+      transports.add(new NvlinkStageTransport(NvlinkProbe.system()));
+    }
     if (config.order().contains(LibfabricTcpTransport.GROUP)) {
       // Endpoints open on the fabric listen address: the address peers reach this host at.
       transports.add(new LibfabricTcpTransport(LibfabricTransportConfig.loopback()

@@ -144,7 +144,8 @@ class FabricRefresherTest {
   void theStandardSourcesAreTheHostsAndFindNoToolsOnAnEmptyPath() {
     var discovery = FabricSources.standard(Map.of("PATH", ""));
 
-    assertThat(discovery.sourceNames()).containsExactly("sysfs-rdma", "gpu-topology");
+    assertThat(discovery.sourceNames())
+        .containsExactly("sysfs-rdma", "libfabric", "gpu-topology");
     assertThat(discovery.discover().reasons())
         .contains("nvidia-smi not found on PATH")
         .anyMatch(reason -> reason.startsWith("rocm-smi not found on PATH"));

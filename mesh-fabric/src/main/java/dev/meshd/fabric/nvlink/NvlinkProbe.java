@@ -92,6 +92,14 @@ public final class NvlinkProbe {
     };
   }
 
+  /**
+   * Loads the CUDA driver if it is not yet: fails with {@link FallbackReason#LIBRARY_MISSING}
+   * when there is none, so that a negotiation can skip NVLink before offering it.
+   */
+  public synchronized void checkDriver() throws ProbeFailure {
+    driver();
+  }
+
   private CudaDriver driver() throws ProbeFailure {
     if (cuda == null) {
       try {
