@@ -1,5 +1,6 @@
 package dev.meshd.router.strategy;
 
+import dev.meshd.core.fabric.FabricClass;
 import dev.meshd.router.Candidate;
 import dev.meshd.router.CandidateColumns;
 import dev.meshd.router.EligibleTargets;
@@ -12,7 +13,6 @@ import dev.meshd.router.StalePolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The weighted terms of the {@code heuristic}, {@code fabric_aware} and {@code hybrid}
@@ -52,10 +52,6 @@ final class WeightedTerms {
   /** KV-cache use assumed for a runtime that does not report it (TGI): neither full nor empty. */
   private static final double UNKNOWN_KV_USAGE = 0.5;
 
-  /** Nominal bandwidths, bytes/s, for links whose probe has not measured one yet. */
-  private static final Map<String, Double> NOMINAL_BANDWIDTH = Map.of(
-      "NVLINK", 900e9, "XGMI", 448e9, "RDMA_IB", 50e9, "RDMA_ROCE", 25e9, "EFA", 25e9,
-      "CXI", 25e9, "LIBFABRIC_TCP", 3e9, "QUIC", 1.25e9);
   private static final double SLOW_LINK = 100e6;
   private static final double FAST_LINK = 900e9;
 
@@ -325,8 +321,21 @@ final class WeightedTerms {
   /** 0 at 100 MB/s or less, 1 at NVLink's 900 GB/s, logarithmic between. */
   static double fabric(LinkSummary link) {
     double bandwidth = link.bandwidthBytesPerSecond() > 0 ? link.bandwidthBytesPerSecond()
-        : NOMINAL_BANDWIDTH.getOrDefault(link.fabricClass(), SLOW_LINK);
+        : nominal(link.fabricClass());
     return clamp(Math.log(bandwidth / SLOW_LINK) / Math.log(FAST_LINK / SLOW_LINK));
+  }
+
+  /**
+   * The class's nominal bandwidth (mesh-core's {@link FabricClass}, the one table of them) for a
+   * link whose probe has not measured one yet; an unknown class counts as slow.
+   */
+  private static double nominal(String fabricClass) {
+    for (FabricClass c : FabricClass.values()) {
+      if (c.name().equals(fabricClass)) {
+        return c.nominalBytesPerSecond();
+      }
+    }
+    return SLOW_LINK;
   }
 
   private static double clamp(double v) {
