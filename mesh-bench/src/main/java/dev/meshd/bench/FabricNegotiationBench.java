@@ -1,7 +1,6 @@
 package dev.meshd.bench;
 
-import dev.meshd.bench.negotiate.FailingFirstTransport;
-import dev.meshd.bench.negotiate.FailingFirstTransport.Failure;
+import dev.meshd.bench.negotiate.FirstTransport;
 import dev.meshd.bench.negotiate.NegotiationSample;
 import dev.meshd.bench.negotiate.QuicEnd;
 import dev.meshd.bench.negotiate.TimedTransport;
@@ -15,7 +14,6 @@ import dev.meshd.fabric.negotiate.NegotiationSettings;
 import dev.meshd.fabric.negotiate.StageTransport;
 import dev.meshd.fabric.negotiate.TransportNegotiator;
 import dev.meshd.fabric.negotiate.TransportTry;
-import dev.meshd.fabric.probe.FallbackReason;
 import dev.meshd.fabric.probe.ProbeResult;
 import dev.meshd.fabric.probe.ProbeSpec;
 import dev.meshd.fabric.quic.QuicStageTransport;
@@ -23,7 +21,7 @@ import dev.meshd.fabric.tls.AgentCertificate;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,8 +32,9 @@ import java.util.function.ToDoubleFunction;
  * run. Two ends in one JVM, each with its own certificate, QUIC server and client on loopback
  * and the production {@link QuicStageTransport}, negotiate through the production {@link
  * TransportNegotiator}; the negotiation messages go through an in-memory pair instead of the
- * agents' gRPC stream. For the fallbacks a double, {@link FailingFirstTransport}, serves {@code
- * libfabric-tcp} and fails in one of four ways; QUIC then succeeds. {@link TimedTransport}
+ * agents' gRPC stream. In the fallback runs {@code libfabric-tcp} fails first ({@link
+ * FirstTransport}: the bench's double in four ways, the production libfabric transport in one);
+ * QUIC then succeeds. {@link TimedTransport}
  * notes when each transport call starts and ends, which gives the probe's share and the moment
  * the next try starts. Options: {@link NegotiationBenchOptions}.
  */
@@ -43,7 +42,7 @@ public final class FabricNegotiationBench {
 
   /** What one run found: the links and timings behind every line printed. */
   record Report(List<NegotiationSample> negotiations, List<NegotiationSample> quicOnly,
-      Map<Failure, List<NegotiationSample>> fallbacks) {}
+      Map<String, List<NegotiationSample>> fallbacks) {}
 
   private FabricNegotiationBench() {}
 
@@ -62,7 +61,8 @@ public final class FabricNegotiationBench {
         + " CRC32C), UDP on 127.0.0.1");
     out.println("in memory: the negotiation messages (a PeerChannel pair in place of the"
         + " FabricService.Negotiate gRPC stream)");
-    out.println("double: libfabric-tcp in the fallback runs (FailingFirstTransport, mesh-bench)");
+    out.println("fallback runs: libfabric-tcp fails first; (a)-(d) are the bench's double"
+        + " (FailingFirstTransport, mesh-bench), (e) is the production LibfabricTcpTransport");
 
     long setupStart = System.nanoTime();
     AgentCertificate upCert = AgentCertificate.generate(NegotiationSample.UPSTREAM.nodeId());
@@ -74,26 +74,10 @@ public final class FabricNegotiationBench {
           + " in %.0f ms%n", (System.nanoTime() - setupStart) / 1e6);
       TransportNegotiator upQuic = negotiator(List.of(up.transport()), "upstream", log);
       TransportNegotiator downQuic = negotiator(List.of(down.transport()), "downstream", log);
-
-      out.printf(Locale.ROOT, "%nnegotiation time: fabric.order %s, quic the only transport at"
-          + " both ends (as in today's agent); ms%n", FabricConfig.KNOWN_GROUPS);
-      List<NegotiationSample> negotiations = new ArrayList<>();
-      for (int i = 0; i < options.probes().size(); i++) {
-        ProbeSpec probe = options.probes().get(i);
-        NegotiationSettings settings = NegotiationSettings.defaults().withProbe(probe);
-        List<NegotiationSample> samples = new ArrayList<>();
-        int count = options.warm() + (i == 0 ? 1 : 0);
-        for (int run = 0; run < count; run++) {
-          samples.add(expect(NegotiationSample.take(upQuic, downQuic, settings, log),
-              LinkState.UP, null));
-        }
-        printNegotiations(out, probe, i == 0, samples);
-        negotiations.addAll(samples);
-      }
-
+      List<NegotiationSample> negotiations = negotiationTimes(options, upQuic, downQuic, log, out);
       ProbeSpec probe = options.fallbackProbe();
       NegotiationSettings settings = NegotiationSettings.defaults().withProbe(probe);
-      out.printf(Locale.ROOT, "%nfallback: libfabric-tcp (the double) fails, then quic (real);"
+      out.printf(Locale.ROOT, "%nfallback: libfabric-tcp fails, then quic (real);"
           + " probe %s, try deadline %d ms, %d runs each; ms from the negotiation's start,"
           + " median [min-max]%n", NegotiationBenchOptions.describe(probe),
           probe.deadline().toMillis(), options.fallbackRuns());
@@ -101,42 +85,79 @@ public final class FabricNegotiationBench {
           "reason", "state", "it failed at", "next try (quic) starts", "quic result");
       List<NegotiationSample> quicOnly = new ArrayList<>();
       for (int run = 0; run < options.fallbackRuns(); run++) {
-        quicOnly.add(expect(NegotiationSample.take(upQuic, downQuic, settings, log),
-            LinkState.UP, null));
+        quicOnly.add(expectQuic(NegotiationSample.take(upQuic, downQuic, settings, log)));
       }
       out.printf(Locale.ROOT, "  %-32s %-18s %-9s %-24s %-24s %s%n", "(none: quic only)", "-",
           "UP", "-", stats(quicOnly, s -> s.sinceStart(s.probe("quic").startNanos())),
           stats(quicOnly, NegotiationSample::totalMillis));
-      Map<Failure, List<NegotiationSample>> fallbacks = new EnumMap<>(Failure.class);
-      for (Failure failure : Failure.values()) {
-        TransportNegotiator upFailing = negotiator(List.of(new FailingFirstTransport(failure),
-            up.transport()), "upstream", log);
-        TransportNegotiator downFailing = negotiator(List.of(new FailingFirstTransport(failure),
-            down.transport()), "downstream", log);
-        List<NegotiationSample> samples = new ArrayList<>();
-        for (int run = 0; run < options.fallbackRuns(); run++) {
-          samples.add(expect(NegotiationSample.take(upFailing, downFailing, settings, log),
-              failure == Failure.PROVIDER_MISSING ? LinkState.UP : LinkState.DEGRADED,
-              reason(failure)));
-        }
-        fallbacks.put(failure, samples);
-        out.printf(Locale.ROOT, "  %-32s %-18s %-9s %-24s %-24s %s%n", label(failure),
-            reason(failure).label(), samples.getFirst().link().state(),
-            stats(samples, s -> s.sinceStart(decisiveCall(s, failure).endNanos())),
-            stats(samples, s -> s.sinceStart(s.probe("quic").startNanos())),
-            stats(samples, NegotiationSample::totalMillis));
+      Map<String, List<NegotiationSample>> fallbacks = new LinkedHashMap<>();
+      for (FirstTransport first : FirstTransport.all()) {
+        fallbacks.put(first.label(),
+            fallbacks(first, up, down, settings, options.fallbackRuns(), log, out));
       }
-      List<NegotiationSample> silent = fallbacks.get(Failure.SILENT_PEER);
-      long deadlineNanos = probe.deadline().toNanos();
-      out.printf(Locale.ROOT, "  (c): quic's probe started %s ms after the double's probe"
-          + " began, i.e. deadline + %s ms%n",
-          stats(silent, s -> (s.probe("quic").startNanos()
-              - s.probe(FailingFirstTransport.GROUP).startNanos()) / 1e6),
-          stats(silent, s -> (s.probe("quic").startNanos()
-              - s.probe(FailingFirstTransport.GROUP).startNanos() - deadlineNanos) / 1e6));
+      printDetails(fallbacks, probe, out);
       out.println("machine at the end: " + MachineLine.load());
       return new Report(negotiations, quicOnly, fallbacks);
     }
+  }
+
+  /** Part 1: the first probe's cold run and every probe's warm runs, over QUIC alone. */
+  private static List<NegotiationSample> negotiationTimes(NegotiationBenchOptions options,
+      TransportNegotiator upQuic, TransportNegotiator downQuic, TimedTransport.Log log,
+      PrintStream out) throws InterruptedException {
+    out.printf(Locale.ROOT, "%nnegotiation time: fabric.order %s, quic the only transport at"
+        + " both ends; ms%n", FabricConfig.KNOWN_GROUPS);
+    List<NegotiationSample> negotiations = new ArrayList<>();
+    for (int i = 0; i < options.probes().size(); i++) {
+      ProbeSpec probe = options.probes().get(i);
+      NegotiationSettings settings = NegotiationSettings.defaults().withProbe(probe);
+      List<NegotiationSample> samples = new ArrayList<>();
+      int count = options.warm() + (i == 0 ? 1 : 0);
+      for (int run = 0; run < count; run++) {
+        samples.add(expectQuic(NegotiationSample.take(upQuic, downQuic, settings, log)));
+      }
+      printNegotiations(out, probe, i == 0, samples);
+      negotiations.addAll(samples);
+    }
+    return negotiations;
+  }
+
+  /** Part 2, one line: {@code first} fails before QUIC, {@code runs} times. */
+  private static List<NegotiationSample> fallbacks(FirstTransport first, QuicEnd up,
+      QuicEnd down, NegotiationSettings settings, int runs, TimedTransport.Log log,
+      PrintStream out) throws InterruptedException {
+    TransportNegotiator upstream = negotiator(List.of(first.upstream(), up.transport()),
+        "upstream", log);
+    TransportNegotiator downstream = negotiator(List.of(first.downstream(), down.transport()),
+        "downstream", log);
+    List<NegotiationSample> samples = new ArrayList<>();
+    for (int run = 0; run < runs; run++) {
+      samples.add(expectFallback(NegotiationSample.take(upstream, downstream, settings, log),
+          first));
+    }
+    out.printf(Locale.ROOT, "  %-32s %-18s %-9s %-24s %-24s %s%n", first.label(),
+        fallback(samples.getFirst()).reason().label(), samples.getFirst().link().state(),
+        stats(samples, s -> s.sinceStart(failedCall(s).endNanos())),
+        stats(samples, s -> s.sinceStart(s.probe("quic").startNanos())),
+        stats(samples, NegotiationSample::totalMillis));
+    return samples;
+  }
+
+  /** How close to its deadline the hang fell back; what the real libfabric calls cost. */
+  private static void printDetails(Map<String, List<NegotiationSample>> fallbacks,
+      ProbeSpec probe, PrintStream out) {
+    List<NegotiationSample> silent = fallbacks.get(FirstTransport.SILENT_PEER);
+    long deadlineNanos = probe.deadline().toNanos();
+    out.printf(Locale.ROOT, "  (c): quic's probe started %s ms after the double's probe"
+        + " began, i.e. deadline + %s ms%n",
+        stats(silent, s -> (s.probe("quic").startNanos()
+            - s.probe(FirstTransport.GROUP).startNanos()) / 1e6),
+        stats(silent, s -> (s.probe("quic").startNanos()
+            - s.probe(FirstTransport.GROUP).startNanos() - deadlineNanos) / 1e6));
+    List<NegotiationSample> real = fallbacks.get(FirstTransport.REAL_LIBFABRIC);
+    out.printf(Locale.ROOT, "  (e): the upstream's libfabric offer took %s ms, the"
+        + " downstream's accept %s ms%n", callStats(real, "upstream", Step.OFFER),
+        callStats(real, "downstream", Step.ACCEPT));
   }
 
   private static void printNegotiations(PrintStream out, ProbeSpec probe, boolean withCold,
@@ -200,49 +221,60 @@ public final class FabricNegotiationBench {
   }
 
   /**
-   * The sample, once its link is quic in {@code state} with {@code reason} recorded for
-   * libfabric-tcp (none expected when null).
+   * The sample, once its link is quic and UP.
    *
    * @throws IllegalStateException naming what the link was instead
    */
-  private static NegotiationSample expect(NegotiationSample sample, LinkState state,
-      FallbackReason reason) {
+  private static NegotiationSample expectQuic(NegotiationSample sample) {
     NegotiatedLink link = sample.link();
-    boolean reasonSeen = reason == null || link.fallbacks().stream().anyMatch(
-        f -> f.transport().equals(FailingFirstTransport.GROUP) && f.reason() == reason);
-    if (!link.transport().equals(QuicStageTransport.GROUP) || link.state() != state
-        || !reasonSeen) {
-      throw new IllegalStateException("link: " + link.summary() + ", fallbacks "
-          + link.fallbacks().stream().map(Fallback::text).toList() + " (expected: quic, "
-          + state + (reason == null ? "" : ", libfabric-tcp: " + reason.label()) + ")");
+    if (!link.transport().equals(QuicStageTransport.GROUP) || link.state() != LinkState.UP) {
+      throw new IllegalStateException("link: " + link.summary() + " (expected: quic, UP)");
     }
     return sample;
   }
 
-  /** The call in which the double failed: the downstream's accept, or the upstream's probe. */
-  private static Call decisiveCall(NegotiationSample sample, Failure failure) {
-    String group = FailingFirstTransport.GROUP;
-    return failure == Failure.PROVIDER_MISSING
-        ? sample.call("downstream", group, Step.ACCEPT).orElseThrow()
-        : sample.probe(group);
+  /**
+   * The sample, once its link is quic and usable after {@code first} failed with one of its
+   * reasons.
+   *
+   * @throws IllegalStateException naming what the link was instead
+   */
+  private static NegotiationSample expectFallback(NegotiationSample sample,
+      FirstTransport first) {
+    NegotiatedLink link = sample.link();
+    boolean reasonSeen = link.fallbacks().stream().anyMatch(
+        f -> f.transport().equals(FirstTransport.GROUP) && first.reasons().contains(f.reason()));
+    if (!link.transport().equals(QuicStageTransport.GROUP) || !link.isUsable() || !reasonSeen) {
+      throw new IllegalStateException(first.label() + ": link " + link.summary()
+          + ", fallbacks " + link.fallbacks().stream().map(Fallback::text).toList()
+          + " (expected: quic after " + FirstTransport.GROUP + " failed with one of "
+          + first.reasons() + ")");
+    }
+    return sample;
   }
 
-  static FallbackReason reason(Failure failure) {
-    return switch (failure) {
-      case PROVIDER_MISSING -> FallbackReason.PROVIDER_MISSING;
-      case CONNECT_REFUSED -> FallbackReason.CONNECT_FAILED;
-      case SILENT_PEER -> FallbackReason.PROBE_TIMEOUT;
-      case CORRUPT_PAYLOAD -> FallbackReason.CHECKSUM_MISMATCH;
-    };
+  /** Why the first transport was not used. */
+  static Fallback fallback(NegotiationSample sample) {
+    return sample.link().fallbacks().stream()
+        .filter(f -> f.transport().equals(FirstTransport.GROUP))
+        .findFirst().orElseThrow();
   }
 
-  private static String label(Failure failure) {
-    return switch (failure) {
-      case PROVIDER_MISSING -> "(a) refused at accept";
-      case CONNECT_REFUSED -> "(b) connect refused (kernel)";
-      case SILENT_PEER -> "(c) peer silent, probe hangs";
-      case CORRUPT_PAYLOAD -> "(d) payload corrupted (1 byte)";
-    };
+  /** The first transport's call that failed: an offer, an accept or a probe. */
+  private static Call failedCall(NegotiationSample sample) {
+    return sample.calls().stream()
+        .filter(c -> c.group().equals(FirstTransport.GROUP) && !c.outcome().equals("ok"))
+        .min(java.util.Comparator.comparingLong(Call::endNanos))
+        .orElseThrow(() -> new IllegalStateException("no failed " + FirstTransport.GROUP
+            + " call: " + sample.calls()));
+  }
+
+  /** {@link #stats} of the first transport's {@code step} on {@code end}; "-" when not called. */
+  private static String callStats(List<NegotiationSample> samples, String end, Step step) {
+    if (samples.stream().anyMatch(s -> s.call(end, FirstTransport.GROUP, step).isEmpty())) {
+      return "-";
+    }
+    return stats(samples, s -> s.call(end, FirstTransport.GROUP, step).orElseThrow().millis());
   }
 
   private static String stats(List<NegotiationSample> samples,

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meshd.bench.FabricNegotiationBench.Report;
-import dev.meshd.bench.negotiate.FailingFirstTransport;
-import dev.meshd.bench.negotiate.FailingFirstTransport.Failure;
+import dev.meshd.bench.negotiate.FirstTransport;
 import dev.meshd.bench.negotiate.NegotiationSample;
 import dev.meshd.core.policy.LinkState;
-import dev.meshd.fabric.negotiate.Fallback;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -34,19 +32,17 @@ class FabricNegotiationBenchTest {
     assertThat(report.negotiations()).hasSize(5)
         .allSatisfy(s -> assertThat(s.link().transport()).isEqualTo("quic"));
     assertThat(report.quicOnly()).hasSize(1);
-    assertThat(report.fallbacks()).containsOnlyKeys(Failure.values());
-    report.fallbacks().forEach((failure, samples) -> {
-      NegotiationSample sample = samples.getFirst();
+    assertThat(report.fallbacks()).hasSize(FirstTransport.all().size());
+    for (FirstTransport first : FirstTransport.all()) {
+      NegotiationSample sample = report.fallbacks().get(first.label()).getFirst();
       assertThat(sample.link().transport()).isEqualTo("quic");
+      assertThat(FabricNegotiationBench.fallback(sample).reason()).isIn(first.reasons());
+      // An absence leaves the link UP, a fault DEGRADED.
       assertThat(sample.link().state()).isEqualTo(
-          failure == Failure.PROVIDER_MISSING ? LinkState.UP : LinkState.DEGRADED);
-      assertThat(sample.link().fallbacks())
-          .filteredOn(f -> f.transport().equals(FailingFirstTransport.GROUP))
-          .extracting(Fallback::reason)
-          .containsExactly(FabricNegotiationBench.reason(failure));
-    });
+          FabricNegotiationBench.fallback(sample).isFault() ? LinkState.DEGRADED : LinkState.UP);
+    }
     assertThat(printed.toString(StandardCharsets.UTF_8))
-        .contains("cold (1st in JVM)", "warm p90", "(d) payload corrupted",
+        .contains("cold (1st in JVM)", "warm p90", "(d) payload corrupted", "(e) libfabric",
             "deadline + ");
   }
 

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * Two {@link PeerChannel}s joined in memory: what one end sends, the other receives, in order;
  * closing or aborting an end ends the other's reads after what was sent before. It stands where
  * the agents' {@code FabricService.Negotiate} gRPC stream is, so the bench's figures leave out
- * that hop (a loopback gRPC message costs tens of microseconds; a negotiation sends about eight).
+ * that hop (five or six messages per negotiation).
  * mesh-fabric's test-jar has a richer pair with fault injection; its test resources (a
  * logback-test.xml that logs INFO to stdout) must not reach the bench's classpath, hence this.
  * Thread-safe.
