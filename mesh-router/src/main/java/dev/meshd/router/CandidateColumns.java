@@ -67,6 +67,9 @@ public final class CandidateColumns {
   private final Map<String, Integer> symbols;
   private final Map<String, int[]> indexByKey;
   private final AtomicIntegerArray routed;
+  /** Per-column figures derived for a recurring key (the locality to a request's origin). */
+  private final java.util.concurrent.ConcurrentHashMap<Object, double[]> derived =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private CandidateColumns(List<Candidate> list, long builtAtNanos, int[] keyRank) {
     int n = list.size();
@@ -311,6 +314,27 @@ public final class CandidateColumns {
   public int symbol(String value) {
     Integer s = symbols.get(value);
     return s == null ? -1 : s;
+  }
+
+  /** Distinct keys {@link #derived} remembers: enough for every origin a router sees. */
+  static final int MAX_DERIVED = 16;
+
+  /**
+   * A figure per column that depends only on these columns and {@code key} (for example each
+   * target's locality to one origin), computed once and shared by later decisions on the same
+   * columns; past {@link #MAX_DERIVED} keys it is computed afresh each time. The array must not
+   * be modified.
+   */
+  public double[] derived(Object key, java.util.function.Supplier<double[]> compute) {
+    double[] known = derived.get(key);
+    if (known != null) {
+      return known;
+    }
+    double[] computed = compute.get();
+    if (derived.size() < MAX_DERIVED) {
+      derived.putIfAbsent(key, computed);
+    }
+    return computed;
   }
 
   /** Requests this router sent to target {@code i} since its signal was taken. */

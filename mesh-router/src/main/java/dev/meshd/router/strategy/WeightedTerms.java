@@ -147,17 +147,11 @@ final class WeightedTerms {
     int n = eligible.size();
     double[] scores = new double[n];
     long staleNanos = staleBound.toNanos();
-    int originNode = -2;
-    int originHost = -2;
-    int originZone = -2;
-    int originRegion = -2;
-    if (origin != null) {
-      // -1 (a name no target has) matches nothing; -2 (an empty origin field) is never asked.
-      originNode = columns.symbol(origin.nodeId());
-      originHost = origin.hostId().isEmpty() ? -2 : columns.symbol(origin.hostId());
-      originZone = origin.zone().isEmpty() ? -2 : columns.symbol(origin.zone());
-      originRegion = origin.region().isEmpty() ? -2 : columns.symbol(origin.region());
-    }
+    // Locality depends only on the columns and the origin: computed once per origin and reused
+    // by every later decision on these columns (a router's requests mostly share its origin),
+    // which also keeps the scoring loop free of the comparisons' unpredictable branches.
+    double[] localities = origin == null ? null
+        : columns.derived(origin, () -> localities(columns, origin));
     for (int j = 0; j < n; j++) {
       int i = eligible.column(j);
       double queue = effectiveQueue
@@ -172,7 +166,7 @@ final class WeightedTerms {
         sum += (eligible.ageNanos(j) > staleNanos ? 0.0 : 1.0) * freshness;
       }
       if (origin != null) {
-        sum += locality(columns, i, originNode, originHost, originZone, originRegion) * locality;
+        sum += localities[i] * locality;
       }
       if (placement) {
         LinkSummary link = columns.link(i);
@@ -181,6 +175,20 @@ final class WeightedTerms {
       scores[j] = weightSum == 0 ? 0 : sum / weightSum;
     }
     return scores;
+  }
+
+  /** {@link #locality(RouteRequest.Origin, Candidate)} of every column, on symbols. */
+  private static double[] localities(CandidateColumns columns, RouteRequest.Origin origin) {
+    // -1 (a name no target has) matches nothing; -2 (an empty origin field) is never asked.
+    int node = columns.symbol(origin.nodeId());
+    int host = origin.hostId().isEmpty() ? -2 : columns.symbol(origin.hostId());
+    int zone = origin.zone().isEmpty() ? -2 : columns.symbol(origin.zone());
+    int region = origin.region().isEmpty() ? -2 : columns.symbol(origin.region());
+    double[] localities = new double[columns.size()];
+    for (int i = 0; i < localities.length; i++) {
+      localities[i] = locality(columns, i, node, host, zone, region);
+    }
+    return localities;
   }
 
   /** {@link #locality(RouteRequest.Origin, Candidate)} on symbols. */
