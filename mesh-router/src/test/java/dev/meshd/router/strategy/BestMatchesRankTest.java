@@ -110,6 +110,11 @@ class BestMatchesRankTest {
   private static ScoringContext context(SplittableRandom r) {
     Optional<RouteRequest.Origin> origin = r.nextBoolean() ? Optional.empty()
         : Optional.of(new RouteRequest.Origin("n1", "host-n2", "z" + r.nextInt(2), "r1"));
+    return context(r, origin);
+  }
+
+  /** A context with {@code origin}, seeded weights (all zero, a few, defaults) and stale rule. */
+  static ScoringContext context(SplittableRandom r, Optional<RouteRequest.Origin> origin) {
     Map<String, Double> weights = switch (r.nextInt(4)) {
       case 0 -> Map.of("queue_depth", 0.0, "kv_headroom", 0.0, "vram_headroom", 0.0,
           "gpu_utilization", 0.0, "freshness", 0.0, "locality", 0.0, "fabric", 0.0);
@@ -120,7 +125,7 @@ class BestMatchesRankTest {
         Duration.ofSeconds(2), r.nextBoolean() ? StalePolicy.PENALIZE : StalePolicy.DROP);
   }
 
-  private static Candidate candidate(String node, String runtime, double queue, int routed,
+  static Candidate candidate(String node, String runtime, double queue, int routed,
       double kv, Duration age, Optional<LinkSummary> link) {
     return new Candidate(node, "host-" + node, "z" + node.length() % 2, "r1", runtime, "m", true,
         false, true, "", queue, queue % 2, kv == 0.5 ? OptionalDouble.empty()

@@ -1,5 +1,6 @@
 package dev.meshd.router.strategy;
 
+import static dev.meshd.router.strategy.BestMatchesRankTest.candidate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshd.core.policy.Admission;
@@ -210,20 +211,6 @@ class ColumnsMatchCandidatesTest {
       case 2 -> Optional.of(new RouteRequest.Origin("elsewhere", "host-n3", "z1", "r1"));
       default -> Optional.of(new RouteRequest.Origin("n1", "host-n2", "z" + r.nextInt(2), "r1"));
     };
-    Map<String, Double> weights = switch (r.nextInt(4)) {
-      case 0 -> Map.of("queue_depth", 0.0, "kv_headroom", 0.0, "vram_headroom", 0.0,
-          "gpu_utilization", 0.0, "freshness", 0.0, "locality", 0.0, "fabric", 0.0);
-      case 1 -> Map.of("queue_depth", 1.0, "locality", 0.5);
-      default -> Map.of();
-    };
-    return new ScoringContext(new RouteRequest("m", "", 0, 0, origin), weights,
-        Duration.ofSeconds(2), r.nextBoolean() ? StalePolicy.PENALIZE : StalePolicy.DROP);
-  }
-
-  private static Candidate candidate(String node, String runtime, double queue, int routed,
-      double kv, Duration age, Optional<LinkSummary> link) {
-    return new Candidate(node, "host-" + node, "z" + node.length() % 2, "r1", runtime, "m", true,
-        false, true, "", queue, queue % 2, kv == 0.5 ? OptionalDouble.empty()
-        : OptionalDouble.of(kv), 0.5, 0.25, age, routed, link);
+    return BestMatchesRankTest.context(r, origin);
   }
 }
