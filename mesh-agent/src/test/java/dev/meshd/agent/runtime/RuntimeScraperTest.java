@@ -126,7 +126,8 @@ class RuntimeScraperTest {
   @Test
   void aHungRuntimeTimesOut() {
     answers.put("/metrics", new Answer(200, "", true));
-    RuntimeSignal signal = scraper(RuntimeKind.VLLM, List.of("m")).scrape();
+    RuntimeSignal signal =
+        scraper(RuntimeKind.VLLM, List.of("m"), Duration.ofMillis(300)).scrape();
     assertThat(signal.healthy()).isFalse();
     assertThat(signal.reason()).hasValue("GET /metrics: no answer within 300 ms");
   }
@@ -181,9 +182,16 @@ class RuntimeScraperTest {
     }
   }
 
+  /**
+   * A scraper whose timeout a loaded 2-core machine never reaches for a runtime that answers
+   * (300 ms was reached: a scrape took 706 ms under load and the test failed).
+   */
   private RuntimeScraper scraper(RuntimeKind kind, List<String> models) {
-    return new RuntimeScraper(new RuntimeConfig(kind, endpoint(), models), http, clock,
-        Duration.ofMillis(300));
+    return scraper(kind, models, Duration.ofSeconds(10));
+  }
+
+  private RuntimeScraper scraper(RuntimeKind kind, List<String> models, Duration timeout) {
+    return new RuntimeScraper(new RuntimeConfig(kind, endpoint(), models), http, clock, timeout);
   }
 
   private URI endpoint() {
