@@ -260,13 +260,7 @@ public final class PlacementLinkReconciler implements AutoCloseable {
     if (sameForOperators(stored.get().status(), status)) {
       return Optional.empty();
     }
-    List<StageLink> links = new ArrayList<>(current.links().size());
-    for (StageLink l : current.links()) {
-      links.add(l.fromStage() == link.fromStage() ? new StageLink(l.fromStage(), l.toStage(),
-          status) : l);
-    }
-    return Optional.of(new Placement(current.name(), current.model(), current.replicas(),
-        current.stages(), links, current.cordonedNodes(), current.revision()));
+    return Optional.of(current.withLinkStatus(link.fromStage(), status));
   }
 
   /** Whether writing {@code next} over {@code stored} would tell an operator nothing new. */

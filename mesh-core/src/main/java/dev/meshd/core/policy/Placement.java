@@ -81,6 +81,15 @@ public record Placement(
     return new Placement(name, model, replicas, stages, links, cordoned, revision);
   }
 
+  /** The same placement with {@code status} on the link from stage {@code fromStage}. */
+  public Placement withLinkStatus(int fromStage, LinkStatus status) {
+    List<StageLink> updated = new java.util.ArrayList<>(links.size());
+    for (StageLink l : links) {
+      updated.add(l.fromStage() == fromStage ? new StageLink(fromStage, l.toStage(), status) : l);
+    }
+    return new Placement(name, model, replicas, stages, updated, cordonedNodes, revision);
+  }
+
   /**
    * This placement, written over {@code previous}, with the link statuses that still hold: a
    * link this document leaves pending (or omits) keeps {@code previous}'s status when both of its

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A stage transport that does what the test scripts at each step: refuse the offer or the
@@ -136,13 +137,12 @@ public final class FakeStageTransport implements StageTransport {
           throw new AssertionError("unreachable");
         }
         case HANG_IGNORING_INTERRUPTS -> {
+          // A badly behaved transport: parks for the whole time, swallowing every interrupt.
           long until = System.nanoTime() + ignoreInterruptsFor.toNanos();
-          while (System.nanoTime() < until) {
-            try {
-              Thread.sleep(10);
-            } catch (InterruptedException ignored) {
-              // a badly behaved transport
-            }
+          for (long left = until - System.nanoTime(); left > 0;
+              left = until - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+            Thread.interrupted();
           }
           throw new ProbeFailure(FallbackReason.TRANSPORT_ERROR, "woke up late");
         }
