@@ -67,7 +67,7 @@ public final class CandidateColumns {
   private final Map<String, Integer> symbols;
   private final Map<String, int[]> indexByKey;
   private final AtomicIntegerArray routed;
-  /** Per-column figures derived for a recurring key (the locality to a request's origin). */
+  /** Per-column figures derived for a recurring key (a strategy's static score terms). */
   private final java.util.concurrent.ConcurrentHashMap<Object, double[]> derived =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -321,7 +321,7 @@ public final class CandidateColumns {
 
   /**
    * A figure per column that depends only on these columns and {@code key} (for example each
-   * target's locality to one origin), computed once and shared by later decisions on the same
+   * target's static score terms for one policy's weights and one origin), computed once and shared by later decisions on the same
    * columns; past {@link #MAX_DERIVED} keys it is computed afresh each time. The array must not
    * be modified.
    */

@@ -97,7 +97,7 @@ public final class HybridScorer implements TargetScorer {
    */
   private int[] bestFirstWithTiePick(double[] scores, int k, Selection.IndexOrder order) {
     int n = scores.length;
-    int[] top = Selection.top(n, k, -1, -1, order);
+    int[] top = Selection.topByScore(scores, n, k, order);
     double best = scores[top[0]];
     int ties = 1;
     for (int i = 0; i < n; i++) {

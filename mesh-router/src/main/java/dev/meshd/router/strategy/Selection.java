@@ -110,6 +110,24 @@ final class Selection {
     return packed;
   }
 
+  /**
+   * {@link #top(int, int, int, int, IndexOrder)} of all n for an order that is {@code scores}
+   * descending first (as {@link #bestFirst} orders): a target that scores below the worst kept
+   * is passed over on one primitive comparison, so the order is asked only about the few that
+   * may belong.
+   */
+  static int[] topByScore(double[] scores, int n, int k, IndexOrder order) {
+    int[] best = new int[k];
+    int size = 0;
+    for (int i = 0; i < n; i++) {
+      if (size == k && (k == 0 || scores[i] < scores[best[k - 1]])) {
+        continue;
+      }
+      size = offer(best, size, i, order);
+    }
+    return size == k ? best : Arrays.copyOf(best, size);
+  }
+
   /** The first {@code k} of indices 0..n-1 other than {@code skipA} and {@code skipB}, in order. */
   static int[] top(int n, int k, int skipA, int skipB, IndexOrder order) {
     int[] best = new int[k];

@@ -23,7 +23,12 @@ import java.util.List;
  * <p>A score comes two ways that must agree to the last bit, because the fast path selects on one
  * and explains with the other: {@link #score} sums the contributions in a primitive pass, and
  * {@link #scored} builds the terms and sums them in {@link #total}. Both add the same products in
- * the same order (load terms, then locality, then fabric). Immutable.
+ * the same order: first the <em>static</em> terms, which depend only on a target's reported
+ * figures, the policy's weights and the request's origin (KV and VRAM headroom, GPU utilization,
+ * locality, fabric), then the <em>dynamic</em> ones, which change between two decisions on the
+ * same columns (queue depth, which this router's own sends raise, and freshness, which the clock
+ * ages). On columns the static sum is computed once per columns, weights and origin and kept
+ * ({@link CandidateColumns#derived}), so a decision adds two products per target. Immutable.
  */
 final class WeightedTerms {
 
@@ -69,8 +74,9 @@ final class WeightedTerms {
   private final RouteRequest.Origin origin;
   private final double locality;
   private final double fabric;
-  /** The sum of the weights, added in term order, as {@link #total} adds them. */
+  /** The sum of the weights, static terms first, as {@link #total} adds them. */
   private final double weightSum;
+  private final StaticKey staticKey;
 
   private WeightedTerms(ScoringContext context, boolean placement, boolean effectiveQueue) {
     queueDepth = context.weight("queue_depth", QUEUE_DEPTH);
@@ -86,21 +92,30 @@ final class WeightedTerms {
     locality = context.weight("locality", LOCALITY);
     fabric = context.weight("fabric", FABRIC);
     double sum = 0;
-    sum += queueDepth;
     sum += kvHeadroom;
     sum += vramHeadroom;
     sum += gpuUtilization;
-    if (penalizeStale) {
-      sum += freshness;
-    }
     if (origin != null) {
       sum += locality;
     }
     if (placement) {
       sum += fabric;
     }
+    sum += queueDepth;
+    if (penalizeStale) {
+      sum += freshness;
+    }
     weightSum = sum;
+    staticKey = new StaticKey(origin, placement, kvHeadroom, vramHeadroom, gpuUtilization,
+        locality, fabric);
   }
+
+  /**
+   * What a target's static sum depends on besides its own figures: the memo key of {@link
+   * #staticSums} on one columns.
+   */
+  private record StaticKey(RouteRequest.Origin origin, boolean placement, double kvHeadroom,
+      double vramHeadroom, double gpuUtilization, double locality, double fabric) {}
 
   /** The load terms on the reported queue ({@code heuristic}). */
   static WeightedTerms load(ScoringContext context) {
@@ -127,15 +142,15 @@ final class WeightedTerms {
   /** The fast path: scores into an array, selects the best k, builds terms for those only. */
   List<ScoredTarget> best(List<Candidate> eligible, int k) {
     double[] scores = scores(eligible);
-    return scored(eligible, Selection.top(eligible.size(), Math.min(k, eligible.size()), -1, -1,
-        Selection.bestFirst(scores, eligible)));
+    return scored(eligible, Selection.topByScore(scores, eligible.size(),
+        Math.min(k, eligible.size()), Selection.bestFirst(scores, eligible)));
   }
 
   /** The fast path over columns: {@link #best(List, int)} for {@code eligible.asList()}. */
   List<ScoredTarget> best(EligibleTargets eligible, int k) {
     double[] scores = scores(eligible);
-    return scored(eligible, Selection.top(eligible.size(), Math.min(k, eligible.size()), -1, -1,
-        Selection.bestFirst(scores, eligible)));
+    return scored(eligible, Selection.topByScore(scores, eligible.size(),
+        Math.min(k, eligible.size()), Selection.bestFirst(scores, eligible)));
   }
 
   /**
@@ -147,24 +162,34 @@ final class WeightedTerms {
     int n = eligible.size();
     double[] scores = new double[n];
     long staleNanos = staleBound.toNanos();
-    // Locality depends only on the columns and the origin: computed once per origin and reused
-    // by every later decision on these columns (a router's requests mostly share its origin),
-    // which also keeps the scoring loop free of the comparisons' unpredictable branches.
-    double[] localities = origin == null ? null
-        : columns.derived(origin, () -> localities(columns, origin));
+    // The static sums depend only on the columns, the weights and the origin: computed once and
+    // reused by every later decision on these columns (a router's requests mostly share its
+    // origin and policy), which leaves two products per target here.
+    double[] statics = columns.derived(staticKey, () -> staticSums(columns));
     for (int j = 0; j < n; j++) {
       int i = eligible.column(j);
       double queue = effectiveQueue
           ? eligible.effectiveQueue(j) + RUNNING_SHARE * columns.runningRequests(i)
           : columns.queueDepth(i);
-      double sum = 0;
+      double sum = statics[i];
       sum += Ranking.queueTerm(queue) * queueDepth;
-      sum += (1.0 - (columns.kvKnown(i) ? columns.kvUsage(i) : UNKNOWN_KV_USAGE)) * kvHeadroom;
-      sum += clamp(columns.vramFreeRatio(i)) * vramHeadroom;
-      sum += (1.0 - clamp(columns.gpuUtilization(i))) * gpuUtilization;
       if (penalizeStale) {
         sum += (eligible.ageNanos(j) > staleNanos ? 0.0 : 1.0) * freshness;
       }
+      scores[j] = weightSum == 0 ? 0 : sum / weightSum;
+    }
+    return scores;
+  }
+
+  /** {@link #staticSum(Candidate)} of every column, read from the columns. */
+  private double[] staticSums(CandidateColumns columns) {
+    double[] localities = origin == null ? null : localities(columns, origin);
+    double[] sums = new double[columns.size()];
+    for (int i = 0; i < sums.length; i++) {
+      double sum = 0;
+      sum += (1.0 - (columns.kvKnown(i) ? columns.kvUsage(i) : UNKNOWN_KV_USAGE)) * kvHeadroom;
+      sum += clamp(columns.vramFreeRatio(i)) * vramHeadroom;
+      sum += (1.0 - clamp(columns.gpuUtilization(i))) * gpuUtilization;
       if (origin != null) {
         sum += localities[i] * locality;
       }
@@ -172,9 +197,9 @@ final class WeightedTerms {
         LinkSummary link = columns.link(i);
         sum += (link == null ? 1.0 : fabric(link)) * fabric;
       }
-      scores[j] = weightSum == 0 ? 0 : sum / weightSum;
+      sums[i] = sum;
     }
-    return scores;
+    return sums;
   }
 
   /** {@link #locality(RouteRequest.Origin, Candidate)} of every column, on symbols. */
@@ -239,21 +264,27 @@ final class WeightedTerms {
   /** The score of {@link #scored}, without building its terms. */
   double score(Candidate c) {
     double queue = effectiveQueue ? expectedQueue(c) : c.queueDepth();
-    double sum = 0;
+    double sum = staticSum(c);
     sum += Ranking.queueTerm(queue) * queueDepth;
-    sum += (1.0 - c.kvCacheUsage().orElse(UNKNOWN_KV_USAGE)) * kvHeadroom;
-    sum += clamp(c.vramFreeRatio()) * vramHeadroom;
-    sum += (1.0 - clamp(c.gpuUtilization())) * gpuUtilization;
     if (penalizeStale) {
       sum += (isStale(c) ? 0.0 : 1.0) * freshness;
     }
+    return weightSum == 0 ? 0 : sum / weightSum;
+  }
+
+  /** The contributions of the static terms, added in term order. */
+  private double staticSum(Candidate c) {
+    double sum = 0;
+    sum += (1.0 - c.kvCacheUsage().orElse(UNKNOWN_KV_USAGE)) * kvHeadroom;
+    sum += clamp(c.vramFreeRatio()) * vramHeadroom;
+    sum += (1.0 - clamp(c.gpuUtilization())) * gpuUtilization;
     if (origin != null) {
       sum += locality(origin, c) * locality;
     }
     if (placement) {
       sum += fabricTerm(c) * fabric;
     }
-    return weightSum == 0 ? 0 : sum / weightSum;
+    return sum;
   }
 
   /** The target with its score and every term of it. */
@@ -278,14 +309,30 @@ final class WeightedTerms {
     return total(c, terms);
   }
 
-  static ScoredTarget total(Candidate c, List<ScoreTerm> terms) {
+  /**
+   * The target with the weighted mean of its terms: the static terms' contributions first, then
+   * the dynamic ones, each group in list order, as {@link #score} adds them.
+   */
+  private static ScoredTarget total(Candidate c, List<ScoreTerm> terms) {
     double weights = 0;
     double sum = 0;
     for (ScoreTerm t : terms) {
-      weights += t.weight();
-      sum += t.contribution();
+      if (!isDynamic(t)) {
+        weights += t.weight();
+        sum += t.contribution();
+      }
+    }
+    for (ScoreTerm t : terms) {
+      if (isDynamic(t)) {
+        weights += t.weight();
+        sum += t.contribution();
+      }
     }
     return new ScoredTarget(c, weights == 0 ? 0 : sum / weights, terms);
+  }
+
+  private static boolean isDynamic(ScoreTerm t) {
+    return t.name().equals("queue_depth") || t.name().equals("freshness");
   }
 
   /** {@code hybrid}'s queue: reported, plus this router's sends since, plus running requests. */

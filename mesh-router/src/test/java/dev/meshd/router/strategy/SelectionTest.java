@@ -34,11 +34,15 @@ class SelectionTest {
       int n = 1 + random.nextInt(40);
       List<Candidate> candidates = candidates(n);
       double[] scores = random.doubles(n).map(d -> Math.floor(d * 4) / 4).toArray();
+      if (random.nextInt(10) == 0) {
+        scores[random.nextInt(n)] = Double.NaN; // Double.compare's order: NaN above all
+      }
       Selection.IndexOrder order = Selection.bestFirst(scores, candidates);
       List<Integer> sorted = sorted(n, order);
       int k = 1 + random.nextInt(n + 2);
-      assertThat(Selection.top(n, k, -1, -1, order))
-          .containsExactly(sorted.subList(0, Math.min(k, n)).stream().mapToInt(i -> i).toArray());
+      int[] expectedTop = sorted.subList(0, Math.min(k, n)).stream().mapToInt(i -> i).toArray();
+      assertThat(Selection.top(n, k, -1, -1, order)).containsExactly(expectedTop);
+      assertThat(Selection.topByScore(scores, n, k, order)).containsExactly(expectedTop);
       int rank = random.nextInt(n);
       assertThat(Selection.select(Selection.identity(n), 0, n, rank, order))
           .isEqualTo(sorted.get(rank));
