@@ -4,7 +4,6 @@ import dev.meshd.agent.auth.TokensFile;
 import dev.meshd.core.config.AgentConfig;
 import dev.meshd.core.config.ConfigException;
 import dev.meshd.core.config.ConfigLoader;
-import dev.meshd.core.security.ClusterKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -20,13 +19,6 @@ final class ConfigFiles {
       config = ConfigLoader.load(file);
     } catch (ConfigException e) {
       err.println(e.getMessage());
-      err.flush();
-      return null;
-    }
-    try {
-      config.security().clusterKeyFile().ifPresent(ClusterKey::load);
-    } catch (IllegalArgumentException e) {
-      err.println(file + ": security.cluster-key-file: " + e.getMessage());
       err.flush();
       return null;
     }

@@ -1,5 +1,6 @@
 package dev.meshd.core.config;
 
+import dev.meshd.core.security.ClusterKey;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -16,9 +17,22 @@ final class SecuritySection {
   static SecurityConfig read(MappingReader security, Path configDir) {
     Optional<TlsConfig> tls = security.get("tls").mappingIfValid(TLS_KEYS)
         .flatMap(t -> readTls(t, configDir));
-    return new SecurityConfig(tls,
-        security.get("tokens-file").file(configDir),
-        security.get("cluster-key-file").file(configDir));
+    ConfigValue clusterKey = security.get("cluster-key-file");
+    Optional<Path> clusterKeyFile = clusterKey.file(configDir);
+    clusterKeyFile.ifPresent(file -> checkClusterKey(clusterKey, file));
+    return new SecurityConfig(tls, security.get("tokens-file").file(configDir), clusterKeyFile);
+  }
+
+  /**
+   * Reads the key file now, so that a missing or malformed key is reported at the config line
+   * that names it, together with the file's other problems, rather than when gossip starts.
+   */
+  private static void checkClusterKey(ConfigValue value, Path file) {
+    try {
+      ClusterKey.load(file);
+    } catch (IllegalArgumentException e) {
+      value.error(e.getMessage());
+    }
   }
 
   private static Optional<TlsConfig> readTls(MappingReader tls, Path configDir) {

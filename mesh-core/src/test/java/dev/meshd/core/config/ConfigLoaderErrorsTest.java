@@ -127,6 +127,32 @@ class ConfigLoaderErrorsTest {
   }
 
   @Test
+  void aMissingOrMalformedClusterKeyIsReportedAtItsLineWithTheFilesOtherProblems()
+      throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("short.key"), "# demo\nc2hvcnQ=\n");
+    ConfigException e = files.failure("""
+        node: {id: n1}
+        listen:
+          grpc: 127.0.0.1:7000
+          raft: 127.0.0.1:7000
+        security:
+          cluster-key-file: missing.key
+        """);
+
+    assertError(e, 4, "listen.raft", "listen.grpc is 127.0.0.1:7000");
+    assertError(e, 6, "security.cluster-key-file",
+        dir.resolve("missing.key").toAbsolutePath().normalize() + ": cluster key file not found");
+    assertThat(e.errors()).hasSize(2);
+
+    ConfigException malformed = files.failure("""
+        node: {id: n1}
+        security: {cluster-key-file: short.key}
+        """);
+    assertError(malformed, 2, "security.cluster-key-file",
+        "short.key:2: decodes to 5 bytes (expected: 32)");
+  }
+
+  @Test
   void controlNodeMustBeAmongItsRaftPeersAtItsRaftPort() {
     ConfigException missing = files.failure("""
         node: {id: n1, roles: [control]}

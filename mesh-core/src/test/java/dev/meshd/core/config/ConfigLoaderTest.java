@@ -3,9 +3,11 @@ package dev.meshd.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshd.core.capability.RuntimeKind;
+import dev.meshd.core.security.ClusterKey;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ class ConfigLoaderTest {
 
   @Test
   void fullConfigReadsIntoTheExpectedRecords() throws Exception {
+    files.write("cluster.key", ClusterKey.generate(new SecureRandom()).encoded() + "\n");
     AgentConfig config = files.load("""
         node:
           id: node1
@@ -75,7 +78,7 @@ class ConfigLoaderTest {
         security:
           tls: {cert: tls/agent.crt, key: tls/agent.key}
           tokens-file: tokens.yaml
-          cluster-key-file: /etc/meshd/cluster.key
+          cluster-key-file: cluster.key
         logging:
           level: debug
           format: json
@@ -125,7 +128,7 @@ class ConfigLoaderTest {
         Optional.of(new TlsConfig(root.resolve("tls/agent.crt"), root.resolve("tls/agent.key"),
             null)),
         Optional.of(root.resolve("tokens.yaml")),
-        Optional.of(Path.of("/etc/meshd/cluster.key"))));
+        Optional.of(root.resolve("cluster.key"))));
     assertThat(config.logging()).isEqualTo(new LoggingConfig("debug", "json"));
     assertThat(config.router()).isEqualTo(
         new RouterConfig(Duration.ofMillis(500), Duration.ofMillis(1500), true, 2,
@@ -175,6 +178,7 @@ class ConfigLoaderTest {
 
   @Test
   void relativePathsResolveAgainstTheConfigFilesDirectory() throws Exception {
+    files.write("conf/sub/keys/cluster.key", ClusterKey.generate(new SecureRandom()).encoded() + "\n");
     Path file = files.write("conf/sub/agent.yaml", """
         node: {id: n1}
         raft: {data-dir: ../state}
