@@ -17,7 +17,15 @@ public final class EligibleTargets {
   private final int[] routed;
   private final int size;
   private final long nowNanos;
+  /** Targets materialized one by one before all are built: a decision asks for its best k. */
+  private static final int FEW = 8;
+
+  /** The positions materialized so far and their candidates. */
+  private int[] materializedAt;
   private Candidate[] materialized;
+  private int materializedCount;
+  /** Every target, by position, once {@link #asList} has built them all; null until then. */
+  private Candidate[] all;
 
   EligibleTargets(CandidateColumns columns, int[] index, int[] routed, int size,
       long nowNanos) {
@@ -58,22 +66,43 @@ public final class EligibleTargets {
 
   /** The {@code j}-th target as a {@link Candidate}; the same instance on every call. */
   public Candidate candidate(int j) {
+    if (j < 0 || j >= size) {
+      throw new IndexOutOfBoundsException("eligible target " + j + " of " + size);
+    }
+    if (all != null) {
+      return all[j];
+    }
+    for (int m = 0; m < materializedCount; m++) {
+      if (materializedAt[m] == j) {
+        return materialized[m];
+      }
+    }
+    if (materializedCount == FEW) {
+      return asList().get(j); // a caller that walks them all: build them all once
+    }
+    Candidate c = columns.candidate(index[j], nowNanos, routed[j]);
     if (materialized == null) {
-      materialized = new Candidate[size];
+      materializedAt = new int[FEW];
+      materialized = new Candidate[FEW];
     }
-    Candidate c = materialized[j];
-    if (c == null) {
-      c = columns.candidate(index[j], nowNanos, routed[j]);
-      materialized[j] = c;
-    }
+    materializedAt[materializedCount] = j;
+    materialized[materializedCount++] = c;
     return c;
   }
 
   /** Every eligible target as a {@link Candidate}, in column order. */
   public List<Candidate> asList() {
-    Candidate[] all = new Candidate[size];
-    for (int j = 0; j < size; j++) {
-      all[j] = candidate(j);
+    if (all == null) {
+      Candidate[] built = new Candidate[size];
+      for (int m = 0; m < materializedCount; m++) {
+        built[materializedAt[m]] = materialized[m];
+      }
+      for (int j = 0; j < size; j++) {
+        if (built[j] == null) {
+          built[j] = columns.candidate(index[j], nowNanos, routed[j]);
+        }
+      }
+      all = built;
     }
     return new FrozenList<>(all, size);
   }

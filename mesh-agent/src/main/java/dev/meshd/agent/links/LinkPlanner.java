@@ -28,7 +28,8 @@ import java.util.Set;
  *   <li>Upstream end is this agent: downstream dead, gone or unknown, mark it DOWN; downstream
  *       SUSPECT, wait; both ALIVE, negotiate when the link is PENDING or DOWN, when either end's
  *       {@link FabricIdentity} changed since the last try, when a FAILED link's backoff has
- *       passed, and when an UP or DEGRADED link is due for its periodic re-probe.
+ *       passed, and when an UP or DEGRADED link is due for its periodic re-probe (the interval
+ *       spread per link and round, {@link LinkSettings#reprobeAfter}).
  *   <li>After a restart this agent remembers nothing: an UP link is taken as negotiated with the
  *       ends as they are, and re-probed on schedule from its {@code negotiatedAt}, so a fleet-wide
  *       restart does not set off every negotiation at once.
@@ -135,7 +136,7 @@ public final class LinkPlanner {
     }
     Instant last = remembered != null ? remembered.lastAttempt()
         : Optional.ofNullable(status.negotiatedAt()).orElse(Instant.EPOCH);
-    return !now.isBefore(last.plus(settings.reprobeInterval()))
+    return !now.isBefore(last.plus(settings.reprobeAfter(ref.label(), last.toEpochMilli())))
         ? negotiate(ref, "periodic re-probe")
         : Optional.empty();
   }

@@ -2,12 +2,14 @@ package dev.meshd.agent.links;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * When links are negotiated again.
  *
- * @param reprobeInterval an UP or DEGRADED link is negotiated again this long after its last
- *     try, so a link that silently got slower (or a faster transport that came back) is found
+ * @param reprobeInterval an UP or DEGRADED link is negotiated again about this long after its
+ *     last try (spread by {@link #REPROBE_SPREAD} per link), so a link that silently got slower
+ *     (or a faster transport that came back) is found
  * @param retryInitial a FAILED link is tried again after this, doubling with each failure
  * @param retryMax the longest wait between tries of a FAILED link
  * @param negotiationTimeout a negotiation that takes longer is counted as failed
@@ -31,6 +33,25 @@ public record LinkSettings(Duration reprobeInterval, Duration retryInitial, Dura
   public static LinkSettings defaults() {
     return new LinkSettings(Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofMinutes(5),
         Duration.ofSeconds(30));
+  }
+
+  /**
+   * Each link's re-probes are spread over {@code reprobeInterval} ± this share of it, so that
+   * links negotiated together (a placement written at once, a fleet brought up together) do not
+   * all move their probe payloads again in the same minute, every five minutes.
+   */
+  static final double REPROBE_SPREAD = 0.1;
+
+  /**
+   * The wait before re-probing a link last tried at {@code lastAttemptMillis}: {@code
+   * reprobeInterval} moved by up to {@link #REPROBE_SPREAD} of it, by an amount drawn from the
+   * link's label and that time. Deterministic (the planner stays pure) and different per link
+   * and per round.
+   */
+  Duration reprobeAfter(String linkLabel, long lastAttemptMillis) {
+    long seed = linkLabel.hashCode() * 0x9E3779B97F4A7C15L ^ lastAttemptMillis;
+    double shift = (2 * new SplittableRandom(seed).nextDouble() - 1) * REPROBE_SPREAD;
+    return Duration.ofNanos(Math.round(reprobeInterval.toNanos() * (1 + shift)));
   }
 
   /** How long to wait after {@code failures} failed tries in a row (at least one). */

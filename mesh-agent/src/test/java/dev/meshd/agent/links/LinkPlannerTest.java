@@ -98,15 +98,33 @@ class LinkPlannerTest {
     member("node1", MemberState.ALIVE, "gpu");
     member("node2", MemberState.ALIVE, "gpu");
 
-    assertThat(plan("node1", up(NOW.minus(Duration.ofMinutes(4))))).as("restart: adopted")
+    assertThat(plan("node1", up(NOW.minus(Duration.ofSeconds(269))))).as("restart: adopted")
         .isEmpty();
-    assertThat(plan("node1", up(NOW.minus(Duration.ofMinutes(5))))).containsExactly(
+    assertThat(plan("node1", up(NOW.minus(Duration.ofSeconds(331))))).containsExactly(
         new LinkAction.Negotiate(LINK, "periodic re-probe"));
 
     long node1 = FabricIdentity.of(members.get("node1").record());
     memory.put(LINK, new LinkMemory(node1, 42, NOW.minusSeconds(10), 0));
     assertThat(plan("node1", up(NOW.minusSeconds(10)))).containsExactly(
         new LinkAction.Negotiate(LINK, "an end's host, address or fabric changed"));
+  }
+
+  @Test
+  void linksNegotiatedTogetherAreReprobedSpreadOverTheIntervalNotAllAtOnce() {
+    long last = NOW.toEpochMilli();
+    List<Duration> waits = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      Duration wait = settings.reprobeAfter("pp-" + i + "/0->1", last);
+      assertThat(wait).isBetween(Duration.ofSeconds(270), Duration.ofSeconds(330));
+      assertThat(settings.reprobeAfter("pp-" + i + "/0->1", last)).as("deterministic")
+          .isEqualTo(wait);
+      waits.add(wait);
+    }
+    long early = waits.stream().filter(w -> w.compareTo(Duration.ofMinutes(5)) < 0).count();
+    assertThat(early).as("spread both ways").isBetween(60L, 140L);
+    assertThat(waits.stream().distinct().count()).isGreaterThan(190);
+    assertThat(settings.reprobeAfter("pp-0/0->1", last + 300_000)).as("another round")
+        .isNotEqualTo(waits.getFirst());
   }
 
   @Test
