@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces the simulator figures of docs/benchmarks.md: the small example side by side, and
 # the heterogeneous fleet at 50%, 80% and 95% of capacity with Poisson arrivals and with the
-# Azure conversation trace replayed. Results go to sim-results/ (JSON, CSV, SVG per run).
+# Azure conversation trace replayed, and the fabric example at 50%, 60% and 80%. Results go to
+# sim-results/ (JSON, CSV, SVG per run).
 # Build first: ./mvnw -q -pl mesh-sim -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -12,4 +13,8 @@ for config in hetero hetero-trace; do
     echo "== $config at $load of capacity"
     $sim run "examples/sim/$config.yaml" --load "$load" --quiet --out "sim-results/$config-$load"
   done
+done
+for load in 0.5 0.6 0.8; do
+  echo "== fabric at $load of capacity"
+  $sim run examples/sim/fabric.yaml --load "$load" --quiet --out "sim-results/fabric-$load"
 done

@@ -5,6 +5,7 @@ import dev.meshd.core.capability.GpuInfo;
 import dev.meshd.core.capability.RuntimeInfo;
 import dev.meshd.core.fleet.FleetMember;
 import dev.meshd.core.policy.LinkState;
+import dev.meshd.core.policy.LinkStatus;
 import dev.meshd.core.policy.Placement;
 import dev.meshd.core.policy.StageLink;
 import dev.meshd.core.signal.AgedSignal;
@@ -121,7 +122,10 @@ public final class CandidateBuilder {
             + (l.status().reason().isEmpty() ? "" : ": " + l.status().reason()));
   }
 
-  /** The slowest link that is up; a pipeline whose links are not negotiated yet has none. */
+  /**
+   * The slowest link that is up (the lowest measured bandwidth, then the longest measured round
+   * trip), with both figures; a pipeline whose links are not negotiated yet has none.
+   */
   static Optional<LinkSummary> slowestLink(Placement placement) {
     if (!placement.isPipelined()) {
       return Optional.empty();
@@ -130,8 +134,10 @@ public final class CandidateBuilder {
         .map(StageLink::status)
         .filter(s -> (s.state() == LinkState.UP || s.state() == LinkState.DEGRADED)
             && !s.fabricClass().isEmpty())
-        .min(Comparator.comparingLong(s -> s.bandwidthBytesPerSecond()))
-        .map(s -> new LinkSummary(s.fabricClass(), s.bandwidthBytesPerSecond()));
+        .min(Comparator.comparingLong((LinkStatus s) -> s.bandwidthBytesPerSecond())
+            .thenComparing(Comparator.comparingLong(LinkStatus::rttMicros).reversed()))
+        .map(s -> new LinkSummary(s.fabricClass(), s.bandwidthBytesPerSecond(),
+            Math.max(0, s.rttMicros())));
   }
 
   private Candidate candidate(String model, CapabilityRecord record, FleetMember member,

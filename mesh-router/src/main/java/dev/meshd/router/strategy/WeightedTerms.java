@@ -57,8 +57,23 @@ final class WeightedTerms {
   /** KV-cache use assumed for a runtime that does not report it (TGI): neither full nor empty. */
   private static final double UNKNOWN_KV_USAGE = 0.5;
 
+  /**
+   * The compute time of one decode step that a pipeline's link time is set against, seconds: a
+   * 70B-class model on H100s decodes at 35-45 tokens/s per request (docs/simulation.md), and
+   * pipelines serve the models too large for one GPU. The router does not know a target's own
+   * step time (no signal carries it), so this stands in for it.
+   */
+  static final double STEP_SECONDS = 0.020;
+
+  /**
+   * Bytes each token of a step sends over a stage link: a 70B-class model's hidden state and
+   * residual (8,192 x BF16 each), what vLLM ships between pipeline stages. Stands in for the
+   * model's own figure, which the router does not know.
+   */
+  static final double ACTIVATION_BYTES_PER_TOKEN = 32_768;
+
+  /** Bandwidth assumed for a link of an unknown class whose probe measured none. */
   private static final double SLOW_LINK = 100e6;
-  private static final double FAST_LINK = 900e9;
 
   private final double queueDepth;
   private final double kvHeadroom;
@@ -166,13 +181,21 @@ final class WeightedTerms {
     // reused by every later decision on these columns (a router's requests mostly share its
     // origin and policy), which leaves two products per target here.
     double[] statics = columns.derived(staticKey, () -> staticSums(columns));
+    // The pipelines' link factors (1 for a replica), likewise per columns; null without links,
+    // or when the policy weighs links at 0 (then links are ignored altogether).
+    double[] links = placement && fabric > 0
+        ? columns.derived(LINK_FACTORS, () -> linkFactors(columns)) : NO_LINKS;
+    if (links.length == 0) {
+      links = null;
+    }
     for (int j = 0; j < n; j++) {
       int i = eligible.column(j);
       double queue = effectiveQueue
           ? eligible.effectiveQueue(j) + RUNNING_SHARE * columns.runningRequests(i)
           : columns.queueDepth(i);
       double sum = statics[i];
-      sum += Ranking.queueTerm(queue) * queueDepth;
+      sum += (links == null ? Ranking.queueTerm(queue) : Ranking.queueTerm(queue) * links[i])
+          * queueDepth;
       if (penalizeStale) {
         sum += (eligible.ageNanos(j) > staleNanos ? 0.0 : 1.0) * freshness;
       }
@@ -195,11 +218,41 @@ final class WeightedTerms {
       }
       if (placement) {
         LinkSummary link = columns.link(i);
-        sum += (link == null ? 1.0 : fabric(link)) * fabric;
+        sum += (link == null ? 1.0 : fabric(link, columns.runningRequests(i))) * fabric;
       }
       sums[i] = sum;
     }
     return sums;
+  }
+
+  /** The memo key of {@link #linkFactors}: they depend on the columns alone. */
+  private static final Object LINK_FACTORS = new Object() {
+    @Override
+    public String toString() {
+      return "link factors";
+    }
+  };
+
+  /** {@link #linkFactors} of columns without a pipeline (a memo may not hold null). */
+  private static final double[] NO_LINKS = new double[0];
+
+  /**
+   * {@link #fabric(LinkSummary, double)} of every column (1 for a replica), or {@link #NO_LINKS}
+   * when no target of the columns is a pipeline, so that replicas' queue terms cost nothing more.
+   */
+  private static double[] linkFactors(CandidateColumns columns) {
+    double[] factors = NO_LINKS;
+    for (int i = 0; i < columns.size(); i++) {
+      LinkSummary link = columns.link(i);
+      if (link != null) {
+        if (factors == NO_LINKS) {
+          factors = new double[columns.size()];
+          java.util.Arrays.fill(factors, 1.0);
+        }
+        factors[i] = fabric(link, columns.runningRequests(i));
+      }
+    }
+    return factors;
   }
 
   /** {@link #locality(RouteRequest.Origin, Candidate)} of every column, on symbols. */
@@ -265,7 +318,7 @@ final class WeightedTerms {
   double score(Candidate c) {
     double queue = effectiveQueue ? expectedQueue(c) : c.queueDepth();
     double sum = staticSum(c);
-    sum += Ranking.queueTerm(queue) * queueDepth;
+    sum += queueTerm(queue, c) * queueDepth;
     if (penalizeStale) {
       sum += (isStale(c) ? 0.0 : 1.0) * freshness;
     }
@@ -291,7 +344,7 @@ final class WeightedTerms {
   ScoredTarget scored(Candidate c) {
     double queue = effectiveQueue ? expectedQueue(c) : c.queueDepth();
     List<ScoreTerm> terms = new ArrayList<>(7);
-    terms.add(new ScoreTerm("queue_depth", Ranking.queueTerm(queue), queueDepth));
+    terms.add(new ScoreTerm("queue_depth", queueTerm(queue, c), queueDepth));
     terms.add(new ScoreTerm("kv_headroom", 1.0 - c.kvCacheUsage().orElse(UNKNOWN_KV_USAGE),
         kvHeadroom));
     terms.add(new ScoreTerm("vram_headroom", clamp(c.vramFreeRatio()), vramHeadroom));
@@ -335,6 +388,19 @@ final class WeightedTerms {
     return t.name().equals("queue_depth") || t.name().equals("freshness");
   }
 
+  /**
+   * The queue term: 1 / (1 + queue), and with placement terms, for a pipeline, times its link
+   * factor: the requests ahead and the request itself each take 1 / factor as long there, so
+   * the term is the inverse of the expected time in reference steps, 1 / ((1 + queue) x
+   * slowdown). A replica's term is the plain one (no multiplication, so not a bit changed), and
+   * so is every target's when the policy weighs {@code fabric} at 0.
+   */
+  private double queueTerm(double queue, Candidate c) {
+    return placement && fabric > 0 && c.slowestLink().isPresent()
+        ? Ranking.queueTerm(queue) * fabric(c.slowestLink().get(), c.runningRequests())
+        : Ranking.queueTerm(queue);
+  }
+
   /** {@code hybrid}'s queue: reported, plus this router's sends since, plus running requests. */
   private static double expectedQueue(Candidate c) {
     return c.effectiveQueue() + RUNNING_SHARE * c.runningRequests();
@@ -345,7 +411,7 @@ final class WeightedTerms {
   }
 
   private static double fabricTerm(Candidate c) {
-    return c.slowestLink().isPresent() ? fabric(c.slowestLink().get()) : 1.0;
+    return c.slowestLink().isPresent() ? fabric(c.slowestLink().get(), c.runningRequests()) : 1.0;
   }
 
   static double locality(RouteRequest.Origin origin, Candidate c) {
@@ -373,11 +439,21 @@ final class WeightedTerms {
     return a.hashCode() == b.hashCode() && a.equals(b);
   }
 
-  /** 0 at 100 MB/s or less, 1 at NVLink's 900 GB/s, logarithmic between. */
-  static double fabric(LinkSummary link) {
+  /**
+   * The share of a decode step a pipeline spends computing rather than waiting on its slowest
+   * link: {@code STEP / (STEP + rtt + batch x ACTIVATION / bandwidth)}, where batch is the
+   * running requests (at least one: the request itself), rtt and bandwidth are the link's
+   * measured figures (the class's nominal bandwidth until a probe measured one; no RTT until
+   * one is measured). Every decode step crosses the links and brings the sampled token back,
+   * which costs the round trip, and ships each running request's activations. 1 for a free
+   * link; 0.5 when the link doubles each step (the pipeline serves at half speed).
+   */
+  static double fabric(LinkSummary link, double runningRequests) {
     double bandwidth = link.bandwidthBytesPerSecond() > 0 ? link.bandwidthBytesPerSecond()
         : nominal(link.fabricClass());
-    return clamp(Math.log(bandwidth / SLOW_LINK) / Math.log(FAST_LINK / SLOW_LINK));
+    double wait = link.rttMicros() / 1e6
+        + Math.max(1.0, runningRequests) * ACTIVATION_BYTES_PER_TOKEN / bandwidth;
+    return STEP_SECONDS / (STEP_SECONDS + wait);
   }
 
   /**

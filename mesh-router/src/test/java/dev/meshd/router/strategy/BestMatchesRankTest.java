@@ -98,7 +98,7 @@ class BestMatchesRankTest {
       String runtime = "http://" + (char) ('a' + r.nextInt(3)) + ":800" + r.nextInt(2);
       Optional<LinkSummary> link = switch (r.nextInt(4)) {
         case 0 -> Optional.of(new LinkSummary("NVLINK", 0));
-        case 1 -> Optional.of(new LinkSummary("QUIC", r.nextInt(2) * 1e9));
+        case 1 -> Optional.of(new LinkSummary("QUIC", r.nextInt(2) * 1e9, r.nextInt(3) * 150L));
         default -> Optional.empty();
       };
       fleet.add(candidate(node, runtime, r.nextInt(4), r.nextInt(3), r.nextInt(3) / 2.0,

@@ -8,6 +8,7 @@ import static dev.meshd.router.Candidates.routedSince;
 import static dev.meshd.router.Candidates.with;
 import static dev.meshd.router.Candidates.withQueue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.meshd.core.policy.StrategyNames;
 import dev.meshd.router.Candidate;
@@ -121,15 +122,29 @@ class StrategiesTest {
     assertThat(names(new FabricAwareScorer().rank(local, List.of(otherRegion, sameZone))))
         .containsExactly("a", "b");
 
-    Candidate nvlink = linked(idle("p"), new LinkSummary("NVLINK", 0));
-    Candidate quic = linked(idle("q"), new LinkSummary("QUIC", 1.1e9));
+    // Equally loaded pipelines: 30 running each. NVLink (nominal 900 GB/s) costs a step next to
+    // nothing; QUIC as measured (150 MB/s, RTT 200 us) costs 0.2 ms + 30 x 32 KiB / 150 MB/s =
+    // 6.75 ms on top of a 20 ms step: the pipeline computes 20 / 26.75 of the time.
+    Candidate nvlink = linked(with(idle("p"), 0, 30, 0.0), new LinkSummary("NVLINK", 0));
+    Candidate quic = linked(with(idle("q"), 0, 30, 0.0), new LinkSummary("QUIC", 150e6, 200));
     List<ScoredTarget> ranked = new FabricAwareScorer().rank(context, List.of(quic, nvlink));
     assertThat(names(ranked)).containsExactly("p", "q");
-    assertThat(term(ranked.get(0), "fabric")).isEqualTo(1.0);
-    assertThat(term(ranked.get(1), "fabric")).isBetween(0.2, 0.35);
+    assertThat(term(ranked.get(0), "fabric")).isGreaterThan(0.9999);
+    double quicFactor = 0.020 / (0.020 + 200e-6 + 30 * 32768 / 150e6);
+    assertThat(term(ranked.get(1), "fabric")).isCloseTo(quicFactor, within(1e-12));
+    // The queue term counts in time: the request and those ahead of it take longer there.
+    assertThat(term(ranked.get(1), "queue_depth")).isCloseTo(quicFactor, within(1e-12));
+    // An idle QUIC pipeline whose round trip is not measured yet costs one token's transfer.
+    assertThat(WeightedTerms.fabric(new LinkSummary("QUIC", 1.1e9), 0))
+        .isCloseTo(0.020 / (0.020 + 32768 / 1.1e9), within(1e-12));
     // Heuristic ignores both.
     assertThat(new HeuristicScorer().rank(context, List.of(quic, nvlink)).getFirst().score())
         .isEqualTo(new HeuristicScorer().rank(context, List.of(quic, nvlink)).get(1).score());
+    // So does a policy that weighs fabric at 0: the queue term is the plain one again.
+    ScoringContext blind = new ScoringContext(context.request(), Map.of("fabric", 0.0),
+        context.staleBound(), context.stalePolicy());
+    List<ScoredTarget> blindRanked = new FabricAwareScorer().rank(blind, List.of(quic, nvlink));
+    assertThat(blindRanked.get(0).score()).isEqualTo(blindRanked.get(1).score());
   }
 
   @Test

@@ -182,10 +182,12 @@ public final class Examples {
       "runtime: {period: 2s").replace("gpu: {period: 5s", "gpu: {period: 30s");
 
   private static final String FABRIC = """
-      # Pipeline placements over a mix of stage links: the same 70B-class model split over two
-      # GPUs joined by NVLink, by RDMA (InfiniBand) or by QUIC over the data-centre network.
-      # Fabric-aware routing should prefer the NVLink and RDMA pipelines (issue 6's goal:
-      # fabric_aware/hybrid p95 at least 1.5x better than heuristic).
+      # A 70B model served by 2-stage pipelines (one H100 per stage) whose stage links differ, as
+      # in a site that grew: 8 pipelines have both GPUs on one host (NVLink), 8 span two hosts of
+      # the InfiniBand cluster (RDMA), 8 span two hosts without a shared RDMA fabric, where meshd
+      # falls back to QUIC over the data-centre Ethernet. Two cells are two zones of one region.
+      # Link figures and why: docs/simulation.md, "The fabric example". Issue 6's goal:
+      # fabric_aware/hybrid p95 at least 1.5x better than the fabric-blind heuristic.
       seed: 5
       duration: 120s
       workload:
@@ -206,12 +208,18 @@ public final class Examples {
         - name: llama-70b
           weights-gb: 70                 # FP8 weights, split over the two stages
           kv-bytes-per-token: 163840     # 80 layers x 8 KV heads x 128 x 2 x 1 byte (FP8)
+          # Between stages vLLM sends each token's hidden state and residual, 2 x 8192 x BF16.
           placements:
+            # NVLink 4: 450 GB/s per direction; a few us per NCCL send.
             - {replicas: 8, pipeline: {stages: 2, fabric: NVLINK, bandwidth-gbps: 3600,
-               link-latency: 2us, activation-bytes-per-token: 16384}}
+               link-latency: 5us, activation-bytes-per-token: 32768}}
+            # InfiniBand NDR, 400 Gb/s per port; ~10 us per NCCL send between hosts.
             - {replicas: 8, pipeline: {stages: 2, fabric: RDMA_IB, bandwidth-gbps: 400,
-               link-latency: 5us, activation-bytes-per-token: 16384}}
-            - {replicas: 8, pipeline: {stages: 2, fabric: QUIC, bandwidth-gbps: 10,
-               link-latency: 200us, activation-bytes-per-token: 16384}}
-      """ + SIGNALS_AND_ROUTER;
+               link-latency: 10us, activation-bytes-per-token: 32768}}
+            # meshd's QUIC stage link as measured (docs/benchmarks.md): ~150 MB/s on one
+            # connection, RTT ~0.1-0.16 ms on loopback, plus a switched hop between hosts.
+            - {replicas: 8, pipeline: {stages: 2, fabric: QUIC, bandwidth-gbps: 1.2,
+               link-latency: 100us, activation-bytes-per-token: 32768}}
+      """ + SIGNALS_AND_ROUTER.replace("span: 60ms                 # cells spread over a continent",
+          "span: 2ms                  # two zones of one region");
 }

@@ -45,7 +45,8 @@ public record Scenario(SimConfig config, Fleet fleet, Network network, Arrivals.
 
   /**
    * Requests per second the fleet serves with every GPU busy: each worker needs, per request of
-   * type t, prompt / prefill rate + output / full-batch decode rate seconds of GPU time; a model's
+   * type t, prompt / prefill rate + output / full-batch decode rate seconds of GPU time (a
+   * pipeline's link costs included); a model's
    * capacity is the sum over its workers of 1 / that time (averaged over its types), and the
    * fleet's is the smallest model capacity over that model's share of arrivals. Token means are
    * sampled (rounding and clamping included) or, for trace replay, the trace's.
@@ -95,8 +96,7 @@ public record Scenario(SimConfig config, Fleet fleet, Network network, Arrivals.
       }
       double modelCapacity = 0;
       for (int worker : fleet.workersOfModel[m]) {
-        double fullBatch = Math.min(fleet.tokensPerS[worker],
-            fleet.slots[worker] * fleet.requestTokensPerS[worker]);
+        double fullBatch = fleet.fullBatchTokensPerS(worker);
         double seconds = 0;
         for (int t = 0; t < types; t++) {
           if (w.types().get(t).model().equals(name)) {

@@ -87,6 +87,10 @@ public final class Simulation implements Workers.Listener {
   private final int[] inFlightByTenant;
   private final Admission admission;
   private final TypeStats[] stats;
+  /** Completed requests by the link class of the pipeline that served them; empty without. */
+  private final TypeStats[] linkStats;
+  /** Each worker's index into {@link #linkStats}; -1 for a worker on one GPU. */
+  private final int[] linkOf;
   private final long durationNanos;
   private final long maxNanos;
   private final int cells;
@@ -163,6 +167,19 @@ public final class Simulation implements Workers.Listener {
       }
     }
     traceType = trace;
+    linkOf = new int[fleet.size];
+    List<String> classes = new ArrayList<>();
+    for (int w = 0; w < fleet.size; w++) {
+      String c = fleet.link[w] == null ? null : fleet.link[w].fabricClass();
+      if (c != null && !classes.contains(c)) {
+        classes.add(c);
+      }
+      linkOf[w] = c == null ? -1 : classes.indexOf(c);
+    }
+    linkStats = new TypeStats[classes.size()];
+    for (int i = 0; i < linkStats.length; i++) {
+      linkStats[i] = new TypeStats(classes.get(i));
+    }
     tenants = new Zipf(wl.tenants(), wl.tenantZipf());
     tenantName = new String[wl.tenants()];
     for (int i = 0; i < tenantName.length; i++) {
@@ -383,8 +400,17 @@ public final class Simulation implements Workers.Listener {
     requests.done[r] = true;
     outstanding--;
     inFlightByTenant[requests.tenant[r]]--;
-    TypeStats s = stats[requests.type[r]];
     long back = requests.backNanos[attempt];
+    completed(stats[requests.type[r]], attempt, r, now, back);
+    int link = linkOf[requests.worker[attempt]];
+    if (link >= 0) {
+      linkStats[link].arrived++;
+      completed(linkStats[link], attempt, r, now, back);
+    }
+    lastCompletion = Math.max(lastCompletion, now + back);
+  }
+
+  private void completed(TypeStats s, int attempt, int r, long now, long back) {
     long endToEnd = now + back - requests.arrival[r];
     s.completed++;
     s.endToEnd.record(endToEnd);
@@ -396,7 +422,6 @@ public final class Simulation implements Workers.Listener {
         + requests.output[r])) {
       s.slaMet++;
     }
-    lastCompletion = Math.max(lastCompletion, now + back);
   }
 
   @Override
@@ -487,7 +512,8 @@ public final class Simulation implements Workers.Listener {
       gpuBusy += workers.busyNanos[w] * fleet.gpuShare[w];
     }
     double utilization = gpuBusy / (fleet.gpuCount() * makespan);
-    return new RunResult(strategy, List.of(stats), all, makespan, utilization,
+    return new RunResult(strategy, List.of(stats), List.of(linkStats), all, makespan,
+        utilization,
         vramSamples == 0 ? 0 : vramUseSum / vramSamples, vramPeak, fleet.costPerSecond(),
         eventCount, wall, decisions, scenario.arrivals().meanRate(), errors);
   }

@@ -105,7 +105,7 @@ final class Workers {
 
   /** One running request's decode rate with {@code n} running. */
   private double rate(int w, int n) {
-    return Math.min(fleet.tokensPerS[w] / n, fleet.requestTokensPerS[w]);
+    return fleet.decodeRate(w, n);
   }
 
   /** Brings the worker's decode clock and busy time up to {@code now}. */

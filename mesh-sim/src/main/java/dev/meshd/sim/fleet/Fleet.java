@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * The workers of a simulated fleet, by index, with everything the service model and the routers
  * need about each, laid out in arrays: one worker is a GPU, a MIG slice, or a pipeline of GPUs
- * serving one model. Figures for pipelines follow docs/simulation.md: every stage link adds its
- * transfer time to each token and each prompt token. Immutable after construction (the arrays
+ * serving one model. Figures for pipelines follow docs/simulation.md: every decode step pays the
+ * latency of its link crossings, and every token of the step (and every prompt token) the
+ * transfer of its activations over each stage link. Immutable after construction (the arrays
  * are not written after {@link #build}).
  */
 public final class Fleet {
@@ -29,10 +30,22 @@ public final class Fleet {
   public final int[] gpus;
   /** GPUs the worker occupies: its stages, or a MIG slice's share of one GPU. */
   public final double[] gpuShare;
-  /** Aggregate decode tokens/s, pipeline transfers included. */
+  /** Aggregate decode tokens/s when compute bounds the step; link costs come on top. */
   public final double[] tokensPerS;
-  /** One request's decode ceiling, tokens/s (pipeline link latencies included). */
+  /** One request's decode ceiling from compute alone, tokens/s; link costs come on top. */
   public final double[] requestTokensPerS;
+  /**
+   * Seconds every decode step of a pipeline waits on its links whatever the batch: activations
+   * cross each stage link and the sampled token returns to the first stage, one link latency
+   * each. 0 for a worker on one GPU.
+   */
+  public final double[] stepLatencyS;
+  /**
+   * Seconds each token of a decode step spends on the pipeline's links: its activations over
+   * every stage link at the link's bandwidth. 0 for a worker on one GPU.
+   */
+  public final double[] transferPerTokenS;
+  /** Prefill tokens/s, the prompt's activations over every stage link included. */
   public final double[] prefillTokensPerS;
   public final int[] slots;
   public final long[] vramBytes;
@@ -60,6 +73,8 @@ public final class Fleet {
     gpuShare = new double[n];
     tokensPerS = new double[n];
     requestTokensPerS = new double[n];
+    stepLatencyS = new double[n];
+    transferPerTokenS = new double[n];
     prefillTokensPerS = new double[n];
     slots = new int[n];
     vramBytes = new long[n];
@@ -85,6 +100,8 @@ public final class Fleet {
     gpuShare = f.gpuShare;
     tokensPerS = f.tokensPerS;
     requestTokensPerS = f.requestTokensPerS;
+    stepLatencyS = f.stepLatencyS;
+    transferPerTokenS = f.transferPerTokenS;
     prefillTokensPerS = f.prefillTokensPerS;
     slots = f.slots;
     vramBytes = f.vramBytes;
@@ -129,15 +146,19 @@ public final class Fleet {
       if (placement.pipeline().isPresent()) {
         SimConfig.Pipeline pipe = placement.pipeline().get();
         int links = stages - 1;
+        double latency = pipe.linkLatency().toNanos() / 1e9;
         double perTokenTransfer = links * pipe.activationBytesPerToken()
             / pipe.bandwidthBytesPerS();
-        double perTokenLatency = links * pipe.linkLatency().toNanos() / 1e9;
-        // Transfers are pipelined with compute in throughput but add to each token's latency;
-        // the aggregate pays the transfer of every token over every link.
-        decode = 1.0 / (1.0 / decode + perTokenTransfer);
-        ceiling = 1.0 / (1.0 / ceiling + perTokenTransfer + perTokenLatency);
+        // A decode step sends the batch's activations through every link, one after the other
+        // (stage i+1 computes on what stage i sent), and the last stage's sampled tokens back to
+        // the first: links + 1 crossings, each paying the link latency once per step, and each
+        // token's activations paying the transfer. A prompt's activations cross every link once.
+        f.stepLatencyS[w] = (links + 1) * latency;
+        f.transferPerTokenS[w] = perTokenTransfer;
         prefill = 1.0 / (1.0 / prefill + perTokenTransfer);
-        f.link[w] = new LinkSummary(pipe.fabricClass(), pipe.bandwidthBytesPerS());
+        // The probe's round trip over the link, which the production agent records (LinkStatus).
+        f.link[w] = new LinkSummary(pipe.fabricClass(), pipe.bandwidthBytesPerS(),
+            Math.round(2 * latency * 1e6));
       }
       f.tokensPerS[w] = decode;
       f.requestTokensPerS[w] = Math.min(ceiling, decode);
@@ -158,6 +179,27 @@ public final class Fleet {
       byModel[f.model[w]][f.indexInModel[w]] = w;
     }
     return new Fleet(f, byModel);
+  }
+
+  /**
+   * One running request's decode rate, tokens/s, with {@code n} requests in worker {@code w}'s
+   * batch: a step takes {@code max(n / tokensPerS, 1 / requestTokensPerS)} of compute, plus, on
+   * a pipeline, its links' latency and {@code n} tokens' transfer.
+   */
+  public double decodeRate(int w, int n) {
+    if (stepLatencyS[w] == 0 && transferPerTokenS[w] == 0) {
+      return Math.min(tokensPerS[w] / n, requestTokensPerS[w]);
+    }
+    return 1.0 / (Math.max(n / tokensPerS[w], 1.0 / requestTokensPerS[w]) + stepLatencyS[w]
+        + n * transferPerTokenS[w]);
+  }
+
+  /** Worker {@code w}'s decode tokens/s with every slot running. */
+  public double fullBatchTokensPerS(int w) {
+    if (stepLatencyS[w] == 0 && transferPerTokenS[w] == 0) {
+      return Math.min(tokensPerS[w], slots[w] * requestTokensPerS[w]);
+    }
+    return slots[w] * decodeRate(w, slots[w]);
   }
 
   /** Total GPUs (a MIG slice counts as its share of one). */

@@ -51,6 +51,19 @@ public final class Reports {
           r.requestsPerSecond(), 100 * r.gpuUtilization(), 100 * r.vramUseMean(),
           r.costPer1kTokens(), a.rejectedTotal(), 100 * a.slaAttainment(), ratios));
     }
+    if (results.stream().anyMatch(r -> !r.links().isEmpty())) {
+      out.append(String.format(Locale.ROOT, "%nserved by pipelines over (share of completed, "
+          + "p50 / p95 there):%n"));
+      for (RunResult r : results) {
+        out.append(String.format(Locale.ROOT, "%-13s", r.strategy()));
+        for (TypeStats t : r.links()) {
+          out.append(String.format(Locale.ROOT, "  %s %4.1f%% %s / %s", t.type,
+              100.0 * t.completed / Math.max(1, r.all().completed),
+              ms(t.endToEnd.quantileNanos(0.5)), ms(t.endToEnd.quantileNanos(0.95))));
+        }
+        out.append(String.format(Locale.ROOT, "%n"));
+      }
+    }
     return out.toString();
   }
 
@@ -96,6 +109,12 @@ public final class Reports {
       ObjectNode byType = n.putObject("by_type");
       for (TypeStats t : r.types()) {
         stats(byType.putObject(t.type), t);
+      }
+      if (!r.links().isEmpty()) {
+        ObjectNode byLink = n.putObject("by_link");
+        for (TypeStats t : r.links()) {
+          stats(byLink.putObject(t.type), t);
+        }
       }
     }
     return mapper.writeValueAsString(root) + "\n";

@@ -8,6 +8,9 @@ import java.util.List;
  *
  * @param strategy the strategy's registry name
  * @param types per request type, in config order
+ * @param links completed requests by the stage-link class of the pipeline that served them (its
+ *     {@code arrived} counts those that reached such a pipeline and completed); empty when no
+ *     model is pipelined
  * @param all every type merged
  * @param makespanNanos from the start to the last completion
  * @param gpuUtilization the fleet's mean busy share over the makespan, GPU-weighted
@@ -20,13 +23,15 @@ import java.util.List;
  * @param offeredRate mean arrivals per second of the workload as run
  * @param conservationErrors broken invariants found at the end; empty when all is well
  */
-public record RunResult(String strategy, List<TypeStats> types, TypeStats all,
+public record RunResult(String strategy, List<TypeStats> types, List<TypeStats> links,
+    TypeStats all,
     long makespanNanos, double gpuUtilization, double vramUseMean, double vramUsePeak,
     double fleetCostPerSecond, long events, long wallNanos, long decisions, double offeredRate,
     List<String> conservationErrors) {
 
   public RunResult {
     types = List.copyOf(types);
+    links = List.copyOf(links);
     conservationErrors = List.copyOf(conservationErrors);
   }
 

@@ -95,8 +95,8 @@ class SimulationPropertiesTest {
   }
 
   private static String json(RunResult r) throws Exception {
-    RunResult noWall = new RunResult(r.strategy(), r.types(), r.all(), r.makespanNanos(),
-        r.gpuUtilization(), r.vramUseMean(), r.vramUsePeak(), r.fleetCostPerSecond(), r.events(),
+    RunResult noWall = new RunResult(r.strategy(), r.types(), r.links(), r.all(),
+        r.makespanNanos(), r.gpuUtilization(), r.vramUseMean(), r.vramUsePeak(), r.fleetCostPerSecond(), r.events(),
         0, r.decisions(), r.offeredRate(), r.conservationErrors());
     return Reports.json("x", 1, List.of(noWall));
   }

@@ -48,13 +48,16 @@ class FleetTest {
     int slice = f.workersOfModel[1][0];
     assertThat(f.profile[slice]).isEqualTo("A100-80G/7");
     assertThat(f.tokensPerS[slice]).isCloseTo(6000 / 7.0, within(1e-9));
+    // Not a pipeline: the batch shares the token rate up to the request ceiling, as before.
+    assertThat(f.decodeRate(slice, 1)).isEqualTo(f.requestTokensPerS[slice]);
+    assertThat(f.stepLatencyS[slice]).isZero();
     assertThat(f.gpuShare[slice]).isCloseTo(1 / 7.0, within(1e-12));
     assertThat(f.name[slice]).contains("-mig");
     assertThat(f.gpuCount()).isCloseTo(6 + 3, within(1e-9));
   }
 
   @Test
-  void pipelineStagesAddTheirLinksTransferToEachToken() {
+  void pipelineStepsPayTheirLinksLatencyAndEachTokensTransfer() {
     Fleet f = Fleet.build(config("""
           - name: a
             weights-gb: 70
@@ -65,11 +68,23 @@ class FleetTest {
     int w = f.workersOfModel[0][0];
     assertThat(f.gpus[w]).isEqualTo(2);
     double transfer = 16384 / 1e9; // 8 Gbit/s = 1e9 bytes/s
-    assertThat(f.tokensPerS[w]).isCloseTo(1 / (1 / 10_000.0 + transfer), within(1e-6));
-    assertThat(f.requestTokensPerS[w]).isCloseTo(1 / (1 / 150.0 + transfer + 100e-6),
-        within(1e-6));
+    // Compute figures stay the profile's; the links come on top, per step and per token.
+    assertThat(f.tokensPerS[w]).isEqualTo(10_000.0);
+    assertThat(f.requestTokensPerS[w]).isEqualTo(150.0);
+    assertThat(f.stepLatencyS[w]).isCloseTo(2 * 100e-6, within(1e-12)); // there and back
+    assertThat(f.transferPerTokenS[w]).isCloseTo(transfer, within(1e-12));
+    // Alone, a request pays one compute step at its ceiling, the round trip and its transfer.
+    assertThat(f.decodeRate(w, 1)).isCloseTo(1 / (1 / 150.0 + 200e-6 + transfer),
+        within(1e-9));
+    // A full batch pays the round trip once per step and every token's transfer.
+    int n = f.slots[w];
+    assertThat(f.decodeRate(w, n)).isCloseTo(
+        1 / (Math.max(n / 10_000.0, 1 / 150.0) + 200e-6 + n * transfer), within(1e-9));
+    assertThat(f.fullBatchTokensPerS(w)).isCloseTo(n * f.decodeRate(w, n), within(1e-9));
+    assertThat(f.prefillTokensPerS[w]).isCloseTo(1 / (1 / 30_000.0 + transfer), within(1e-6));
     assertThat(f.link[w].fabricClass()).isEqualTo("QUIC");
     assertThat(f.link[w].bandwidthBytesPerSecond()).isEqualTo(1e9);
+    assertThat(f.link[w].rttMicros()).isEqualTo(200);
     assertThat(f.kvCapacityBytes[w]).isEqualTo((long) (160e9 * 0.9) - 70_000_000_000L);
     assertThat(f.costPerSecond[w]).isCloseTo(2 * 3.0 / 3600, within(1e-12));
   }
