@@ -15,13 +15,17 @@ public class GpuCallException extends Exception {
   /** Code used when the function is missing from the library (no library code exists for it). */
   public static final int MISSING_FUNCTION = -1;
 
+  /** Code used when the function answered, but in a form meshd does not understand. */
+  public static final int MALFORMED_ANSWER = -2;
+
   private final String function;
   private final int code;
   private final FallbackReason reason;
 
   /**
    * @param function the library function, e.g. {@code hipMemcpyPeer}
-   * @param code the library's result code, or {@link #MISSING_FUNCTION}
+   * @param code the library's result code, {@link #MISSING_FUNCTION} or {@link
+   *     #MALFORMED_ANSWER}
    * @param text the library's text for the code
    * @param reason what a probe that met this error reports
    */
@@ -37,7 +41,7 @@ public class GpuCallException extends Exception {
     return function;
   }
 
-  /** The library's result code, or {@link #MISSING_FUNCTION}. */
+  /** The library's result code, {@link #MISSING_FUNCTION} or {@link #MALFORMED_ANSWER}. */
   public int code() {
     return code;
   }
