@@ -8,6 +8,8 @@ import dev.meshd.fabric.negotiate.StageTransport;
 import dev.meshd.fabric.nvlink.NvlinkProbe;
 import dev.meshd.fabric.nvlink.NvlinkStageTransport;
 import dev.meshd.fabric.quic.QuicStageTransport;
+import dev.meshd.fabric.xgmi.XgmiProbe;
+import dev.meshd.fabric.xgmi.XgmiStageTransport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,17 +17,17 @@ import java.util.Optional;
 /**
  * The stage transports this build of the agent implements, for the groups of {@code
  * fabric.order}: NVLink between two stages on one host (the CUDA driver's peer copies; a node
- * without the driver says so as the try's reason), libfabric over its {@code tcp} provider (FFM;
- * likewise without {@code libfabric.so.1} or the provider) and QUIC (needs the agent's {@link
- * QuicPlane}, started with the agent). XGMI would need HIP and is not built in. An
- * agent whose order names none of them answers every negotiation and probe with
+ * without the driver says so as the try's reason), XGMI likewise between two AMD GPUs of one host
+ * (the HIP runtime's peer copies; a node without ROCm says so), libfabric over its {@code tcp}
+ * provider (FFM; likewise without {@code libfabric.so.1} or the provider) and QUIC (needs the
+ * agent's {@link QuicPlane}, started with the agent). An agent whose order names none of them answers every negotiation and probe with
  * FAILED_PRECONDITION and {@link #reason}, rather than pretending. Stateless.
  */
 public final class BuiltInTransports {
 
   /** The groups built in, in {@code fabric.order}'s vocabulary. */
-  public static final List<String> GROUPS =
-      List.of(NvlinkStageTransport.GROUP, LibfabricTcpTransport.GROUP, QuicStageTransport.GROUP);
+  public static final List<String> GROUPS = List.of(NvlinkStageTransport.GROUP,
+      XgmiStageTransport.GROUP, LibfabricTcpTransport.GROUP, QuicStageTransport.GROUP);
 
   private BuiltInTransports() {}
 
@@ -35,6 +37,9 @@ public final class BuiltInTransports {
     List<StageTransport> transports = new ArrayList<>();
     if (config.order().contains(NvlinkStageTransport.GROUP)) {
       transports.add(new NvlinkStageTransport(NvlinkProbe.system()));
+    }
+    if (config.order().contains(XgmiStageTransport.GROUP)) {
+      transports.add(new XgmiStageTransport(XgmiProbe.system()));
     }
     if (config.order().contains(LibfabricTcpTransport.GROUP)) {
       // Endpoints open on the fabric listen address: the address peers reach this host at.

@@ -43,8 +43,14 @@ import java.util.function.Supplier;
  */
 public final class GpuTopologyDiscovery {
 
-  /** Why XGMI pairs are listed but never proved by a payload probe. */
-  public static final String XGMI_PROBE_NOT_IMPLEMENTED = "XGMI probe needs HIP, not implemented";
+  /**
+   * What the inventory says when rocm-smi found XGMI pairs: their link counts are unknown, and
+   * discovery itself moves no bytes over them; the {@code xgmi} stage transport proves a pair
+   * with its HIP payload probe ({@code dev.meshd.fabric.xgmi.XgmiProbe}) when it is negotiated.
+   */
+  public static final String XGMI_PAIRS_FOUND = "XGMI pairs found (link counts unknown: rocm-smi "
+      + "does not list them); the xgmi transport proves a pair through HIP when a stage link "
+      + "over it is negotiated";
 
   private final Supplier<GpuTopology> nvml;
   private final Path nvidiaSmi;
@@ -81,7 +87,7 @@ public final class GpuTopologyDiscovery {
         ": no ROCm");
     if (amd.gpuPeerLinks().stream().anyMatch(link -> link.kind() == GpuLinkKind.XGMI)) {
       amd = amd.merge(FabricInventory.absent(
-          "rocm-smi: XGMI pairs found; " + XGMI_PROBE_NOT_IMPLEMENTED));
+          "rocm-smi: " + XGMI_PAIRS_FOUND));
     }
     return nvidia.merge(amd);
   }

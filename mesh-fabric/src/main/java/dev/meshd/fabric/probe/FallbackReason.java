@@ -11,9 +11,9 @@ public enum FallbackReason {
   NOT_SAME_HOST("not_same_host"),
   /** NVLink/XGMI: the two GPUs have no peer access to each other. */
   NO_PEER_ACCESS("no_peer_access"),
-  /** NVLink/XGMI: no GPU (or no CUDA driver) on this node to run the probe on. */
+  /** NVLink/XGMI: no GPU (or no usable GPU driver) on this node to run the probe on. */
   NO_GPU("no_gpu"),
-  /** The native library (libfabric, libcuda) could not be loaded. */
+  /** The native library (libfabric, libcuda, libamdhip64) could not be loaded. */
   LIBRARY_MISSING("library_missing"),
   /** The libfabric provider is absent on one end or the two ends share none. */
   PROVIDER_MISSING("provider_missing"),

@@ -123,7 +123,7 @@ class GpuTopologyDiscoveryTest {
   }
 
   @Test
-  void amdGpusComeFromRocmSmiWithTheXgmiProbeNamedAsMissing() throws Exception {
+  void amdGpusComeFromRocmSmiWithWhatIsUnknownAboutTheirXgmiPairs() throws Exception {
     fakeRocmSmi();
 
     FabricInventory inventory = discovery().build().discover();
@@ -133,7 +133,8 @@ class GpuTopologyDiscoveryTest {
     assertThat(inventory.reasons()).containsExactly(
         NO_NVML + " not found: no NVIDIA driver",
         "nvidia-smi not found on PATH",
-        "rocm-smi: XGMI pairs found; XGMI probe needs HIP, not implemented");
+        "rocm-smi: XGMI pairs found (link counts unknown: rocm-smi does not list them); the xgmi "
+            + "transport proves a pair through HIP when a stage link over it is negotiated");
     assertThat(inventory.fabricClasses()).containsExactly(FabricClass.XGMI);
   }
 

@@ -1,12 +1,16 @@
 package dev.meshd.fabric.nvlink.internal;
 
+import dev.meshd.fabric.peercopy.GpuCallException;
+import dev.meshd.fabric.probe.FallbackReason;
+
 /**
  * A CUDA driver function returned an error, or the library lacks a function meshd needs.
  *
  * <p>The message names the function and the driver's own text, e.g. {@code cuInit: no
- * CUDA-capable device is detected (100)}, which is what operators search for. Immutable.
+ * CUDA-capable device is detected (100)}, which is what operators search for; the fallback
+ * reason follows from the code. Immutable.
  */
-public final class CudaException extends Exception {
+public final class CudaException extends GpuCallException {
   private static final long serialVersionUID = 1L;
 
   /** {@code CUDA_ERROR_NO_DEVICE}: the driver is installed but sees no GPU. */
@@ -24,25 +28,16 @@ public final class CudaException extends Exception {
   /** {@code CUDA_ERROR_TOO_MANY_PEERS}: the GPU has as many peers as its hardware allows. */
   public static final int TOO_MANY_PEERS = 711;
 
-  /** Code used when the function is missing from the library (no CUDA code exists for it). */
-  public static final int MISSING_FUNCTION = -1;
-
-  private final String function;
-  private final int code;
-
   public CudaException(String function, int code, String text) {
-    super(function + ": " + text + (code >= 0 ? " (" + code + ")" : ""), null, false, false);
-    this.function = function;
-    this.code = code;
+    super(function, code, text, reason(code));
   }
 
-  /** The CUDA function, e.g. {@code cuMemcpyPeer}. */
-  public String function() {
-    return function;
-  }
-
-  /** The {@code CUresult}, or {@link #MISSING_FUNCTION}. */
-  public int code() {
-    return code;
+  private static FallbackReason reason(int code) {
+    return switch (code) {
+      case NO_DEVICE, INVALID_DEVICE -> FallbackReason.NO_GPU;
+      case PEER_ACCESS_UNSUPPORTED, TOO_MANY_PEERS -> FallbackReason.NO_PEER_ACCESS;
+      case MISSING_FUNCTION -> FallbackReason.LIBRARY_MISSING;
+      default -> FallbackReason.TRANSPORT_ERROR;
+    };
   }
 }
