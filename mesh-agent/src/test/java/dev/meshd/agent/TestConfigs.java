@@ -68,6 +68,13 @@ final class TestConfigs {
         config.telemetry(), config.security(), config.logging());
   }
 
+  /** {@code config} with {@code fabric.order} = {@code order}, {@code fabric.rdma.provider}. */
+  static AgentConfig withFabric(AgentConfig config, List<String> order, String rdmaProvider) {
+    return new AgentConfig(config.source(), config.node(), config.listen(), config.gossip(),
+        config.raft(), config.gpus(), config.runtimes(), new FabricConfig(order, rdmaProvider),
+        config.telemetry(), config.security(), config.logging());
+  }
+
   /** A gpu-only agent that joins through {@code seed}, with {@code security}. */
   static AgentConfig member(String nodeId, Path dir, HostPort seed, SecurityConfig security) {
     return memberOf(nodeId, dir, List.of(seed), security);
