@@ -14,6 +14,7 @@
 #include <rdma/fi_endpoint.h>
 #include <rdma/fi_eq.h>
 #include <rdma/fi_errno.h>
+#include <rdma/fi_rma.h>
 
 static char fake_log_buffer[8192];
 static char fail_step[64];
@@ -57,6 +58,10 @@ static int close_domain(struct fid *fid) { return close_fid(fid, "domain"); }
 static int close_av(struct fid *fid) { return close_fid(fid, "av"); }
 static int close_cq(struct fid *fid) { return close_fid(fid, "cq"); }
 static int close_ep(struct fid *fid) { return close_fid(fid, "ep"); }
+static int close_mr(struct fid *fid) { return close_fid(fid, "mr"); }
+
+/* What an RDMA provider may demand: set by fake_reset("rdma demands"). */
+static int rdma_demands(void) { return strcmp(fail_step, "rdma demands") == 0; }
 
 static int ep_bind(struct fid *fid, struct fid *bfid, uint64_t flags) {
   return failing(flags ? "bind cq" : "bind av") ? -FI_EINVAL : 0;
@@ -74,10 +79,21 @@ static int ep_getname(fid_t fid, void *addr, size_t *addrlen) {
   return failing("getname") ? -FI_EINVAL : 0;
 }
 
+static void *last_desc;
+static void *last_context;
+void *fake_last_desc(void) { return last_desc; }
+void *fake_last_context(void) { return last_context; }
+
 static ssize_t ep_send(struct fid_ep *ep, const void *buf, size_t len, void *desc,
-    fi_addr_t dest, void *context) { return -FI_EAGAIN; }
+    fi_addr_t dest, void *context) {
+  last_desc = desc;
+  last_context = context;
+  return -FI_EAGAIN;
+}
 static ssize_t ep_recv(struct fid_ep *ep, void *buf, size_t len, void *desc,
     fi_addr_t src, void *context) { return 0; }
+static ssize_t ep_write(struct fid_ep *ep, const void *buf, size_t len, void *desc,
+    fi_addr_t dest, uint64_t addr, uint64_t key, void *context) { return -FI_EAGAIN; }
 static ssize_t cq_read(struct fid_cq *cq, void *buf, size_t count) { return -FI_EAGAIN; }
 static ssize_t cq_readerr(struct fid_cq *cq, struct fi_cq_err_entry *buf, uint64_t flags) {
   return -FI_EAGAIN;
@@ -103,6 +119,31 @@ static struct fi_ops av_fi_ops = {.size = sizeof(struct fi_ops), .close = close_
 static struct fi_ops cq_fi_ops = {.size = sizeof(struct fi_ops), .close = close_cq};
 static struct fi_ops ep_fi_ops = {
     .size = sizeof(struct fi_ops), .close = close_ep, .bind = ep_bind, .control = ep_control};
+static struct fi_ops_rma ep_rma_ops = {.size = sizeof(struct fi_ops_rma), .write = ep_write};
+
+static int mr_bind(struct fid *fid, struct fid *bfid, uint64_t flags) {
+  return failing("mr bind") ? -FI_EINVAL : 0;
+}
+static int mr_control(struct fid *fid, int command, void *arg) {
+  return command == FI_ENABLE && !failing("mr enable") ? 0 : -FI_EINVAL;
+}
+static struct fi_ops mr_fi_ops = {
+    .size = sizeof(struct fi_ops), .close = close_mr, .bind = mr_bind, .control = mr_control};
+
+/* The provider's key and descriptor, so that a test can tell them from requested ones. */
+static int mr_reg(struct fid *fid, const void *buf, size_t len, uint64_t access,
+    uint64_t offset, uint64_t requested_key, uint64_t flags, struct fid_mr **mr,
+    void *context) {
+  if (failing("mr_reg")) return -FI_ENOMEM;
+  *mr = calloc(1, sizeof **mr);
+  (*mr)->fid.ops = &mr_fi_ops;
+  (*mr)->mem_desc = (void *) 0xD35C;
+  (*mr)->key = rdma_demands() ? 0xC0FFEE : requested_key;
+  live++;
+  return 0;
+}
+static struct fi_ops_mr domain_mr_ops = {.size = sizeof(struct fi_ops_mr), .reg = mr_reg};
+
 static struct fi_ops_cm ep_cm_ops = {.size = sizeof(struct fi_ops_cm), .getname = ep_getname};
 static struct fi_ops_msg ep_msg_ops = {
     .size = sizeof(struct fi_ops_msg), .recv = ep_recv, .send = ep_send};
@@ -140,6 +181,7 @@ static int endpoint(struct fid_domain *domain, struct fi_info *info, struct fid_
   (*ep)->fid.ops = &ep_fi_ops;
   (*ep)->cm = &ep_cm_ops;
   (*ep)->msg = strcmp(fail_step, "short msg ops") == 0 ? &short_msg_ops : &ep_msg_ops;
+  (*ep)->rma = &ep_rma_ops;
   live++;
   return 0;
 }
@@ -153,6 +195,7 @@ static int domain(struct fid_fabric *fabric, struct fi_info *info, struct fid_do
   *dom = calloc(1, sizeof **dom);
   (*dom)->fid.ops = &domain_fi_ops;
   (*dom)->ops = &domain_ops;
+  (*dom)->mr = &domain_mr_ops;
   live++;
   return 0;
 }
@@ -205,6 +248,13 @@ int fi_getinfo(uint32_t version, const char *node, const char *service, uint64_t
   result->fabric_attr->name = strdup("127.0.0.1/32");
   result->domain_attr->name = strdup("lo");
   result->domain_attr->mr_mode = strcmp(fail_step, "mr local") == 0 ? FI_MR_LOCAL : 0;
+  if (rdma_demands()) {
+    /* What verbs or EFA answer: context structs, registered local buffers, virtual
+       addresses, provider keys, regions bound to the endpoint. */
+    result->mode = FI_CONTEXT2;
+    result->domain_attr->mr_mode =
+        FI_MR_LOCAL | FI_MR_VIRT_ADDR | FI_MR_PROV_KEY | FI_MR_ALLOCATED | FI_MR_ENDPOINT;
+  }
   *info = result;
   return 0;
 }

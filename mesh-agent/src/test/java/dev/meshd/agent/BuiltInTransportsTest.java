@@ -27,13 +27,20 @@ class BuiltInTransportsTest {
   }
 
   @Test
-  void theXgmiGroupBuildsTheHipTransportWhichSaysWhyWhereThereIsNoRocm() {
-    List<StageTransport> transports = forOrder(List.of("nvlink", "xgmi", "rdma"));
-
-    // rdma has no built-in transport; quic needs the agent's QUIC plane, absent here.
-    assertThat(transports).extracting(StageTransport::group).containsExactly("nvlink", "xgmi");
+  void everyGroupOfTheOrderIsBuiltIn() {
     assertThat(BuiltInTransports.GROUPS)
-        .containsExactly("nvlink", "xgmi", "libfabric-tcp", "quic");
+        .containsExactly("nvlink", "xgmi", "rdma", "libfabric-tcp", "quic");
+    // quic needs the agent's QUIC plane, absent here.
+    assertThat(forOrder(List.of("nvlink", "xgmi", "rdma", "libfabric-tcp", "quic")))
+        .extracting(StageTransport::group)
+        .containsExactly("nvlink", "xgmi", "rdma", "libfabric-tcp");
+  }
+
+  @Test
+  void theXgmiGroupBuildsTheHipTransportWhichSaysWhyWhereThereIsNoRocm() {
+    List<StageTransport> transports = forOrder(List.of("nvlink", "xgmi"));
+
+    assertThat(transports).extracting(StageTransport::group).containsExactly("nvlink", "xgmi");
     StageTransport xgmi = transports.get(1);
     LinkContext sameHost = new LinkContext(new LinkEnd("n1", "host-a", List.of(0)),
         new LinkEnd("n2", "host-a", List.of(1)), "pp/0->1");
@@ -53,6 +60,32 @@ class BuiltInTransportsTest {
 
   @Test
   void anOrderWithoutTheGpuGroupsBuildsNoGpuTransport() {
-    assertThat(forOrder(List.of("rdma", "quic"))).isEmpty();
+    assertThat(forOrder(List.of("rdma", "quic"))).extracting(StageTransport::group)
+        .containsExactly("rdma");
+  }
+
+  @Test
+  void theRdmaGroupGetsATransportWithTheConfiguredProvider() {
+    var config = TestConfigs.withFabric(
+        TestConfigs.agent("n1", dir, List.of(), Optional.empty()),
+        List.of("nvlink", "rdma", "libfabric-tcp", "quic"), "efa");
+
+    List<StageTransport> transports = BuiltInTransports.forConfig(config, Optional.empty());
+
+    assertThat(transports).extracting(StageTransport::group)
+        .containsExactly("nvlink", "rdma", "libfabric-tcp");
+    assertThat(transports.get(1)).hasToString("rdma (efa on 127.0.0.1)");
+  }
+
+  @Test
+  void autoAsksEveryRdmaProviderAndAnOrderWithoutRdmaHasNone() {
+    var auto = TestConfigs.agent("n1", dir, List.of(), Optional.empty());
+    var withoutRdma = TestConfigs.withFabric(auto, List.of("libfabric-tcp", "quic"), null);
+
+    assertThat(BuiltInTransports.forConfig(auto, Optional.empty()))
+        .filteredOn(t -> t.group().equals("rdma")).singleElement()
+        .hasToString("rdma (verbs;ofi_rxm, efa, cxi, psm3, opx on 127.0.0.1)");
+    assertThat(BuiltInTransports.forConfig(withoutRdma, Optional.empty()))
+        .extracting(StageTransport::group).doesNotContain("rdma");
   }
 }

@@ -148,7 +148,9 @@ class FabricNegotiationIT {
 
   @Test
   void anAgentWhoseOrderNamesNoBuiltInTransportSaysSoInsteadOfPretending() throws Exception {
-    MeshAgent a = startBuiltIn("a", null, List.of("rdma"));
+    // Every group is built in now: only an empty order (which a config file cannot give) names
+    // none; the refusal must still be clear.
+    MeshAgent a = startBuiltIn("a", null, List.of());
     MeshAgent b = start("b", a, LoopbackTcpTransport.of("quic", FabricClass.QUIC));
     await().atMost(WAIT).until(() -> a.gossip().member("b").isPresent());
 
@@ -157,8 +159,8 @@ class FabricNegotiationIT {
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
           assertThat(e.getStatus().getDescription()).isEqualTo("a has no stage transport: "
-              + "fabric.order [rdma] names none of the stage transports this agent "
-              + "implements (nvlink, xgmi, libfabric-tcp, quic)");
+              + "fabric.order [] names none of the stage transports this agent "
+              + "implements (nvlink, xgmi, rdma, libfabric-tcp, quic)");
         });
     // And as the downstream end: b's probe of a ends FAILED with a's words.
     await().atMost(WAIT).until(() -> b.gossip().member("a").isPresent());

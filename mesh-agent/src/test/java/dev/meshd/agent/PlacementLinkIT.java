@@ -82,18 +82,38 @@ class PlacementLinkIT {
     assertThat(up.fallbackReasons()).singleElement().asString().contains("rdma");
   }
 
+  @Test
+  void withTheRdmaProviderNamedTcpTheRmaPathCarriesTheLink() throws Exception {
+    Assumptions.assumeTrue(LibfabricDiscovery.system().inventory().libfabricProviders().stream()
+            .anyMatch(p -> p.name().startsWith("tcp")),
+        "libfabric not installed (apt-get install libfabric1 libfabric-bin); .ci/run installs it");
+    // fabric.rdma.provider: tcp runs the rdma transport's RMA path over tcp;ofi_rxm.
+    MeshAgent upstream = startPair(List.of("rdma", "quic"), "tcp");
+
+    await().atMost(WAIT).until(() -> link(upstream).state() == LinkState.UP);
+    LinkStatus up = link(upstream);
+    assertThat(up.transport()).isEqualTo("rdma");
+    assertThat(up.fabricClass()).isEqualTo("LIBFABRIC_TCP");
+    assertThat(up.bandwidthBytesPerSecond()).isPositive();
+    assertThat(up.fallbackReasons()).isEmpty();
+  }
+
+  private MeshAgent startPair(List<String> order) throws Exception {
+    return startPair(order, null);
+  }
+
   /** A control agent {@code c1} and a member {@code b}, both seeing each other's QUIC endpoint,
    * and a placement with stage 0 on c1 and stage 1 on b; returns c1. */
-  private MeshAgent startPair(List<String> order) throws Exception {
+  private MeshAgent startPair(List<String> order, String rdmaProvider) throws Exception {
     ClusterKey key = ClusterKey.generate(new SecureRandom());
     Path keyFile = Files.writeString(dir.resolve("cluster.key"), key.encoded() + "\n");
     SecurityConfig security = new SecurityConfig(Optional.empty(), Optional.empty(),
         Optional.of(keyFile));
-    AgentConfig controlConfig = TestConfigs.withFabricOrder(
-        TestConfigs.controlGroup(1, dir, security).getFirst(), order);
+    AgentConfig controlConfig = TestConfigs.withFabric(
+        TestConfigs.controlGroup(1, dir, security).getFirst(), order, rdmaProvider);
     MeshAgent upstream = start(controlConfig);
-    MeshAgent downstream = start(TestConfigs.withFabricOrder(TestConfigs.member("b", dir,
-        controlConfig.listen().gossip(), security), order));
+    MeshAgent downstream = start(TestConfigs.withFabric(TestConfigs.member("b", dir,
+        controlConfig.listen().gossip(), security), order, rdmaProvider));
     await().atMost(WAIT).until(() -> publishesQuic(upstream, "b")
         && publishesQuic(downstream, "c1"));
     upstream.policyStore().orElseThrow().putPlacement(Placement.ofStages("pp", "m", List.of(

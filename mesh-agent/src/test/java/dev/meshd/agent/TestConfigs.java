@@ -63,8 +63,13 @@ final class TestConfigs {
 
   /** {@code config} with {@code fabric.order} = {@code order}. */
   static AgentConfig withFabricOrder(AgentConfig config, List<String> order) {
+    return withFabric(config, order, null);
+  }
+
+  /** {@code config} with {@code fabric.order} = {@code order}, {@code fabric.rdma.provider}. */
+  static AgentConfig withFabric(AgentConfig config, List<String> order, String rdmaProvider) {
     return new AgentConfig(config.source(), config.node(), config.listen(), config.gossip(),
-        config.raft(), config.gpus(), config.runtimes(), new FabricConfig(order, null),
+        config.raft(), config.gpus(), config.runtimes(), new FabricConfig(order, rdmaProvider),
         config.telemetry(), config.security(), config.logging());
   }
 

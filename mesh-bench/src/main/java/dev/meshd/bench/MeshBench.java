@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * {@code bin/mesh-bench gossip|footprint|policy|router|signals|ingress|fabric-quic|
- * fabric-libfabric|fabric-negotiate [args]}: runs one benchmark and prints its figures.
+ * fabric-libfabric|fabric-rdma|fabric-negotiate [args]}: runs one benchmark and prints its
+ * figures.
  */
 public final class MeshBench {
 
@@ -27,6 +28,7 @@ public final class MeshBench {
       case "signals" -> SignalAgeBench.main(rest);
       case "fabric-quic" -> QuicTransportBench.main(rest);
       case "fabric-libfabric" -> LibfabricTcpBench.main(rest);
+      case "fabric-rdma" -> LibfabricRmaBench.main(rest);
       case "fabric-negotiate" -> FabricNegotiationBench.main(rest);
       // JMH's own command line: e.g. -p targets=1000 -p strategy=hybrid, -f 1, -rf json.
       case "router" -> org.openjdk.jmh.Main.main(withBenchmark("RouterDecisionBench", rest));
@@ -44,6 +46,8 @@ public final class MeshBench {
             + " [--runs 5] [--warmup 2] [--udp-payload 1350]");
         System.err.println("       mesh-bench fabric-libfabric [--sizes 4k,64k,1m] "
             + "[--iterations 1000] [--rounds 3]");
+        System.err.println("       mesh-bench fabric-rdma [--sizes 64k,1m] [--messages 256] "
+            + "[--rounds 3]");
         System.err.println(
             "       " + NegotiationBenchOptions.USAGE.substring("usage: ".length()));
         System.exit(2);

@@ -52,6 +52,9 @@ public final class LibfabricDiscovery {
   public static final List<String> PROVIDERS =
       List.of("verbs;ofi_rxm", "efa", "cxi", "psm3", "opx", "tcp", "sockets");
 
+  /** The providers of the {@code rdma} group of {@code fabric.order}, in preference order. */
+  public static final List<String> RDMA_PROVIDERS = PROVIDERS.subList(0, 5);
+
   /** How the last result was obtained. */
   public enum Via { FI_GETINFO, FI_INFO_TOOL, NONE }
 
@@ -191,17 +194,26 @@ public final class LibfabricDiscovery {
         List.copyOf(found.values()), reasons), via);
   }
 
-  /** How a provider's result maps to a fabric class. */
-  static final class ProviderClasses {
+  /**
+   * How a provider's result maps to a fabric class; shared with the {@code rdma} stage
+   * transport, which gives a link the class of the provider both ends chose. Stateless.
+   */
+  public static final class ProviderClasses {
     private ProviderClasses() {}
 
-    record Classified(FabricClass fabricClass, Optional<String> reason) {}
+    /** The class, and why it is a guess when it is one. */
+    public record Classified(FabricClass fabricClass, Optional<String> reason) {}
 
     /** Device-name prefixes of RDMA NICs that only run over Ethernet (RoCE or iWARP). */
     private static final List<String> ETHERNET_ONLY =
         List.of("rxe", "siw", "bnxt_re", "qedr", "hns", "irdma", "erdma", "iwcxgb", "cxgb");
 
-    static Classified classify(String asked, FiInfoEntry entry, LinkLayerLookup linkLayers) {
+    /**
+     * @param asked the provider as asked of {@code fi_getinfo}, e.g. {@code verbs;ofi_rxm}
+     * @param entry what it answered (the domain tells a verbs device)
+     */
+    public static Classified classify(String asked, FiInfoEntry entry,
+        LinkLayerLookup linkLayers) {
       String core = asked.split(";")[0];
       return switch (core) {
         case "efa" -> new Classified(FabricClass.EFA, Optional.empty());

@@ -1,15 +1,21 @@
 package dev.meshd.fabric.libfabric;
 
 import dev.meshd.fabric.libfabric.internal.Backoff;
+import dev.meshd.fabric.libfabric.internal.EndpointRequest;
 import dev.meshd.fabric.libfabric.internal.FabricCallException;
 import dev.meshd.fabric.libfabric.internal.FabricLibrary;
+import dev.meshd.fabric.libfabric.internal.FiStructs;
 import dev.meshd.fabric.libfabric.internal.LibraryUnavailableException;
 import dev.meshd.fabric.libfabric.internal.ProbeResponderLoop;
+import dev.meshd.fabric.libfabric.internal.MemoryRegion;
 import dev.meshd.fabric.libfabric.internal.RdmEndpoint;
+import dev.meshd.fabric.libfabric.internal.RemoteTarget;
 import dev.meshd.fabric.probe.FallbackReason;
 import dev.meshd.fabric.probe.ProbeFailure;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +34,11 @@ import java.util.concurrent.TimeoutException;
  * parking 1 ms at a time, since the provider only makes progress (even accepting a connection)
  * when polled.
  *
+ * <p>{@link #startRma} opens it for RMA instead, honouring what the provider demands, and
+ * registers a region of {@code sendWindow(maxMessageBytes)} slots of {@code maxMessageBytes}
+ * for remote writes ({@link #target()}): the {@code rdma} stage transport's responder, which
+ * serves one client at a time.
+ *
  * <p>Lifecycle: {@link #start} returns once the endpoint is open; {@link #shutdown()} and
  * {@link #close()} are idempotent. The counters are safe to read from any thread.
  */
@@ -39,7 +50,8 @@ public final class LibfabricProbeResponder implements AutoCloseable {
   private static final long MAX_IDLE_PARK_NANOS = 1_000_000;
 
   /** What the serving thread hands back once the endpoint is open. */
-  private record Opened(byte[] address, String provider, ProbeResponderLoop loop) {}
+  private record Opened(byte[] address, String provider, String fabric, String domain,
+      Optional<RemoteTarget> target, ProbeResponderLoop loop) {}
 
   private final CompletableFuture<Opened> opened = new CompletableFuture<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -56,6 +68,22 @@ public final class LibfabricProbeResponder implements AutoCloseable {
    */
   public static LibfabricProbeResponder start(LibfabricTransportConfig config)
       throws ProbeFailure {
+    return start(config, false);
+  }
+
+  /**
+   * Opens an RMA endpoint, registers its target region, and starts serving.
+   *
+   * @throws ProbeFailure as {@link #start}, and {@code memory_registration_failed} when the
+   *     provider refuses to register a buffer
+   */
+  public static LibfabricProbeResponder startRma(LibfabricTransportConfig config)
+      throws ProbeFailure {
+    return start(config, true);
+  }
+
+  private static LibfabricProbeResponder start(LibfabricTransportConfig config, boolean rma)
+      throws ProbeFailure {
     Objects.requireNonNull(config, "config");
     FabricLibrary library;
     try {
@@ -65,7 +93,7 @@ public final class LibfabricProbeResponder implements AutoCloseable {
     }
     LibfabricProbeResponder responder = new LibfabricProbeResponder();
     Thread thread = Thread.ofPlatform().daemon().name("meshd-libfabric-responder")
-        .start(() -> responder.serve(library, config));
+        .start(() -> responder.serve(library, config, rma));
     try {
       responder.opened.get(OPEN_OR_CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       return responder;
@@ -87,10 +115,11 @@ public final class LibfabricProbeResponder implements AutoCloseable {
   }
 
   /** The serving thread: open, serve until shut down, close everything. */
-  private void serve(FabricLibrary library, LibfabricTransportConfig config) {
+  private void serve(FabricLibrary library, LibfabricTransportConfig config, boolean rma) {
     RdmEndpoint endpoint;
     try {
-      endpoint = RdmEndpoint.open(library, config.provider(), config.node());
+      endpoint = RdmEndpoint.open(library, config.provider(), config.node(),
+          rma ? EndpointRequest.rma() : EndpointRequest.messaging());
     } catch (FabricCallException e) {
       opened.completeExceptionally(LibfabricTcpProbe.openFailure(e));
       terminated.complete(null);
@@ -101,10 +130,21 @@ public final class LibfabricProbeResponder implements AutoCloseable {
       return;
     }
     try {
+      Optional<RemoteTarget> target = Optional.empty();
+      MemorySegment region = null;
+      if (rma) {
+        int slots = config.sendWindow(config.maxMessageBytes());
+        // Zero-filled, so every page is touched before registration (FI_MR_ALLOCATED).
+        region = endpoint.arena().allocate((long) slots * config.maxMessageBytes(), 64);
+        MemoryRegion registered = endpoint.register(region, FiStructs.FI_REMOTE_WRITE);
+        target = Optional.of(new RemoteTarget(registered.key(), registered.targetBase(),
+            config.maxMessageBytes(), slots));
+      }
       ProbeResponderLoop loop = new ProbeResponderLoop(endpoint, config.maxMessageBytes(),
-          config.receiveDepth(), config.sessionTimeout().toNanos(), System::nanoTime);
+          config.receiveDepth(), config.sessionTimeout().toNanos(), System::nanoTime, region);
       loop.start();
-      opened.complete(new Opened(endpoint.name(), endpoint.info().provider(), loop));
+      opened.complete(new Opened(endpoint.name(), endpoint.info().provider(),
+          endpoint.info().fabric(), endpoint.info().domain(), target, loop));
       Backoff backoff = new Backoff(MAX_IDLE_PARK_NANOS);
       while (running) {
         if (loop.runOnce() > 0) {
@@ -138,6 +178,21 @@ public final class LibfabricProbeResponder implements AutoCloseable {
   /** The provider libfabric chose, e.g. {@code tcp;ofi_rxm}. */
   public String provider() {
     return opened.join().provider();
+  }
+
+  /** The fabric libfabric chose, e.g. {@code 127.0.0.1/32}. */
+  public String fabric() {
+    return opened.join().fabric();
+  }
+
+  /** The domain libfabric chose, e.g. {@code lo} or {@code mlx5_0}. */
+  public String domain() {
+    return opened.join().domain();
+  }
+
+  /** The region clients write into: present when started with {@link #startRma}. */
+  public Optional<RemoteTarget> target() {
+    return opened.join().target();
   }
 
   /** Whether it still serves: not shut down, and the completion queue has not failed. */

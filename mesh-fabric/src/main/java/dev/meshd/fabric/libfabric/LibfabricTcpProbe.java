@@ -1,11 +1,13 @@
 package dev.meshd.fabric.libfabric;
 
+import dev.meshd.fabric.libfabric.internal.EndpointRequest;
 import dev.meshd.fabric.libfabric.internal.FabricCallException;
 import dev.meshd.fabric.libfabric.internal.FabricLibrary;
 import dev.meshd.fabric.libfabric.internal.FiStructs;
 import dev.meshd.fabric.libfabric.internal.LibraryUnavailableException;
 import dev.meshd.fabric.libfabric.internal.ProbeClientSession;
 import dev.meshd.fabric.libfabric.internal.RdmEndpoint;
+import dev.meshd.fabric.libfabric.internal.RemoteTarget;
 import dev.meshd.fabric.probe.FallbackReason;
 import dev.meshd.fabric.probe.ProbeFailure;
 import dev.meshd.fabric.probe.ProbeResult;
@@ -28,6 +30,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * ({@code fi_getinfo} found no usable provider), {@code address_insert_failed} (with
  * {@code fi_strerror}'s text), {@code probe_timeout} (the deadline covers everything, opening
  * included), {@code checksum_mismatch}, {@code transport_error}. No other exception escapes.
+ *
+ * <p>{@link #probeRma} runs the same probe with its bulk phase over RMA ({@code fi_write} into
+ * the responder's registered region, see {@link LibfabricProbeResponder#startRma}), on an
+ * endpoint that honours what the provider demands (context structs, registered buffers): the
+ * path of the {@code rdma} stage transport, for whatever provider the config names. Memory
+ * the provider refuses to register is {@code memory_registration_failed}.
  *
  * <p>Thread confinement: a call runs entirely on the calling thread, which it keeps busy
  * polling the completion queue (libfabric's {@code tcp;ofi_rxm} progresses only when polled).
@@ -57,17 +65,45 @@ public final class LibfabricTcpProbe {
   public ProbeResult probe(byte[] peerAddress, ProbeSpec spec) throws ProbeFailure {
     Objects.requireNonNull(spec, "spec");
     long start = System.nanoTime();
-    return run(peerAddress, spec.deadline(), 0, spec.messageBytes(), session -> {
-      long[] rtts = new long[spec.pings()];
-      for (int i = 0; i < rtts.length; i++) {
-        rtts[i] = session.ping(i, 0);
-      }
-      long bulkNanos = session.bulk(spec.messageBytes(), spec.messages(),
-          config.sendWindow(spec.messageBytes()), corruptSequence);
-      Arrays.sort(rtts);
-      return new ProbeResult(spec.totalBytes(), spec.totalBytes() / (bulkNanos / 1e9),
-          Duration.ofNanos(rtts[rtts.length / 2]), Duration.ofNanos(System.nanoTime() - start));
-    });
+    return run(peerAddress, spec.deadline(), 0, spec.messageBytes(),
+        EndpointRequest.messaging(), 0, session -> {
+          long[] rtts = pings(session, spec);
+          long bulkNanos = session.bulk(spec.messageBytes(), spec.messages(),
+              config.sendWindow(spec.messageBytes()), corruptSequence);
+          return result(spec, rtts, bulkNanos, start);
+        });
+  }
+
+  /**
+   * Runs the probe against the RMA responder at {@code peerAddress}, writing the bulk
+   * messages into {@code target}, the region it published.
+   */
+  public ProbeResult probeRma(byte[] peerAddress, RemoteTarget target, ProbeSpec spec)
+      throws ProbeFailure {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(target, "target");
+    long start = System.nanoTime();
+    return run(peerAddress, spec.deadline(), 0, spec.messageBytes(), EndpointRequest.rma(),
+        target.slots(), session -> {
+          long[] rtts = pings(session, spec);
+          long bulkNanos = session.bulkRma(target, spec.messageBytes(), spec.messages(),
+              corruptSequence);
+          return result(spec, rtts, bulkNanos, start);
+        });
+  }
+
+  private static long[] pings(ProbeClientSession session, ProbeSpec spec) throws ProbeFailure {
+    long[] rtts = new long[spec.pings()];
+    for (int i = 0; i < rtts.length; i++) {
+      rtts[i] = session.ping(i, 0);
+    }
+    return rtts;
+  }
+
+  private static ProbeResult result(ProbeSpec spec, long[] rtts, long bulkNanos, long start) {
+    Arrays.sort(rtts);
+    return new ProbeResult(spec.totalBytes(), spec.totalBytes() / (bulkNanos / 1e9),
+        Duration.ofNanos(rtts[rtts.length / 2]), Duration.ofNanos(System.nanoTime() - start));
   }
 
   /**
@@ -82,7 +118,8 @@ public final class LibfabricTcpProbe {
       throw new IllegalArgumentException("messageBytes: " + messageBytes + ", iterations: "
           + iterations + " (expected: 0-" + ProbeSpec.MAX_MESSAGE_BYTES + ", >= 1)");
     }
-    return run(peerAddress, deadline, messageBytes, messageBytes, session -> {
+    return run(peerAddress, deadline, messageBytes, messageBytes, EndpointRequest.messaging(),
+        0, session -> {
       long start = System.nanoTime();
       for (int i = 0; i < iterations; i++) {
         session.ping(i, messageBytes);
@@ -97,8 +134,12 @@ public final class LibfabricTcpProbe {
     T run(ProbeClientSession session) throws ProbeFailure;
   }
 
+  /**
+   * @param extraReceives control receives beyond the usual four (RMA: one per slot, whose
+   *     CREDITs may all be on their way at once)
+   */
   private <T> T run(byte[] peerAddress, Duration deadline, int pingBytes, int messageBytes,
-      Body<T> body) throws ProbeFailure {
+      EndpointRequest request, int extraReceives, Body<T> body) throws ProbeFailure {
     Objects.requireNonNull(peerAddress, "peerAddress");
     long deadlineNanos = System.nanoTime() + deadline.toNanos();
     FabricLibrary library;
@@ -109,7 +150,7 @@ public final class LibfabricTcpProbe {
     }
     RdmEndpoint endpoint;
     try {
-      endpoint = RdmEndpoint.open(library, config.provider(), config.node());
+      endpoint = RdmEndpoint.open(library, config.provider(), config.node(), request);
     } catch (FabricCallException e) {
       throw openFailure(e);
     } catch (RuntimeException e) {
@@ -119,7 +160,8 @@ public final class LibfabricTcpProbe {
     try {
       long peer = insert(endpoint, peerAddress);
       ProbeClientSession session = new ProbeClientSession(endpoint, peer,
-          ThreadLocalRandom.current().nextLong(), pingBytes, deadlineNanos, deadline);
+          ThreadLocalRandom.current().nextLong(), pingBytes, deadlineNanos, deadline,
+          4 + extraReceives);
       session.start();
       int accepted = session.hello(messageBytes);
       if (accepted < messageBytes) {
@@ -164,6 +206,9 @@ public final class LibfabricTcpProbe {
   static ProbeFailure openFailure(FabricCallException e) {
     if (e.function().equals("fi_getinfo") && e.errno() == FiStructs.FI_ENODATA) {
       return new ProbeFailure(FallbackReason.PROVIDER_MISSING, e.getMessage(), e);
+    }
+    if (e.function().startsWith("fi_mr_")) {
+      return new ProbeFailure(FallbackReason.MEMORY_REGISTRATION_FAILED, e.getMessage(), e);
     }
     return new ProbeFailure(FallbackReason.TRANSPORT_ERROR, e.getMessage(), e);
   }

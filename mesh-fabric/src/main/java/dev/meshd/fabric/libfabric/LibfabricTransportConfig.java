@@ -76,6 +76,12 @@ public record LibfabricTransportConfig(String library, String provider, String n
         sendWindowBytes, sessionTimeout);
   }
 
+  /** A copy whose endpoints open with {@code provider} (asked with {@code FI_EP_RDM}). */
+  public LibfabricTransportConfig withProvider(String provider) {
+    return new LibfabricTransportConfig(library, provider, node, maxMessageBytes, receiveDepth,
+        sendWindowBytes, sessionTimeout);
+  }
+
   /** A copy whose endpoints open on {@code node} (the address peers reach this host at). */
   public LibfabricTransportConfig withNode(String node) {
     return new LibfabricTransportConfig(library, provider, node, maxMessageBytes, receiveDepth,

@@ -23,6 +23,11 @@ public enum FallbackReason {
   CONNECT_FAILED("connect_failed"),
   /** TLS: the peer's certificate does not match the fingerprint in its record. */
   PEER_REJECTED("peer_rejected"),
+  /**
+   * RDMA: the provider refused to register a buffer ({@code fi_mr_reg}, {@code fi_mr_bind} or
+   * {@code fi_mr_enable} failed), e.g. when locked memory ({@code ulimit -l}) runs out.
+   */
+  MEMORY_REGISTRATION_FAILED("memory_registration_failed"),
   /** The probe did not finish within its deadline. */
   PROBE_TIMEOUT("probe_timeout"),
   /** The receiver found bytes whose CRC32C did not match. */

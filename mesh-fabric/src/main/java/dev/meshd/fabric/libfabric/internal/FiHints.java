@@ -20,11 +20,13 @@ import java.lang.foreign.MemorySegment;
  *     supports; 0 when it registers nothing
  * @param domainMode {@code domain_attr->mode}: the domain mode bits the caller can honour
  * @param threading {@code domain_attr->threading}; 0 for the provider's default
+ * @param txOpFlags {@code tx_attr->op_flags}: default flags of every transmit, e.g.
+ *     {@link FiStructs#FI_DELIVERY_COMPLETE}; 0 for the provider's default
  */
 // Filling hints means writing through pointers fi_dupinfo returned: restricted FFM operations.
 @SuppressWarnings("restricted")
 public record FiHints(String provider, int endpointType, long caps, long mode, int mrMode,
-    long domainMode, int threading) {
+    long domainMode, int threading, long txOpFlags) {
 
   /**
    * Everything a provider has, whatever it demands of the caller: the hints {@code fi_info}
@@ -32,12 +34,16 @@ public record FiHints(String provider, int endpointType, long caps, long mode, i
    * discovery sees what {@code fi_info -p} would list.
    */
   public static FiHints listing(String provider) {
-    return new FiHints(provider, 0, 0, ~0L, ~FiStructs.FI_MR_BASIC_OR_SCALABLE, ~0L, 0);
+    return new FiHints(provider, 0, 0, ~0L, ~FiStructs.FI_MR_BASIC_OR_SCALABLE, ~0L, 0, 0);
   }
 
   void writeTo(MemorySegment info, Arena arena) {
     info.set(JAVA_LONG, FiStructs.offset(FiStructs.INFO, "caps"), caps);
     info.set(JAVA_LONG, FiStructs.offset(FiStructs.INFO, "mode"), mode);
+    if (txOpFlags != 0) {
+      pointee(info, "tx_attr", FiStructs.TX_ATTR.byteSize())
+          .set(JAVA_LONG, FiStructs.offset(FiStructs.TX_ATTR, "op_flags"), txOpFlags);
+    }
     MemorySegment ep = pointee(info, "ep_attr", FiStructs.EP_ATTR.byteSize());
     ep.set(JAVA_INT, FiStructs.offset(FiStructs.EP_ATTR, "type"), endpointType);
     MemorySegment domain = pointee(info, "domain_attr", FiStructs.DOMAIN_ATTR.byteSize());

@@ -86,6 +86,20 @@ public final class FiStructs {
       JAVA_LONG.withName("auth_key_size"),
       ADDRESS.withName("auth_key"));
 
+  /** {@code struct fi_tx_attr}. */
+  public static final StructLayout TX_ATTR = MemoryLayout.structLayout(
+      JAVA_LONG.withName("caps"),
+      JAVA_LONG.withName("mode"),
+      JAVA_LONG.withName("op_flags"),
+      JAVA_LONG.withName("msg_order"),
+      JAVA_LONG.withName("comp_order"),
+      JAVA_LONG.withName("inject_size"),
+      JAVA_LONG.withName("size"),
+      JAVA_LONG.withName("iov_limit"),
+      JAVA_LONG.withName("rma_iov_limit"),
+      JAVA_INT.withName("tclass"),
+      MemoryLayout.paddingLayout(4));
+
   /** {@code struct fi_info}: one entry of the list {@code fi_getinfo} returns. */
   public static final StructLayout INFO = MemoryLayout.structLayout(
       ADDRESS.withName("next"),
@@ -135,6 +149,15 @@ public final class FiStructs {
       ADDRESS.withName("atomic"),
       ADDRESS.withName("collective"));
 
+  /**
+   * {@code struct fid_mr}: a memory region. {@code fi_mr_desc(mr)} and {@code fi_mr_key(mr)}
+   * are static inlines that read {@code mem_desc} and {@code key}.
+   */
+  public static final StructLayout FID_MR = MemoryLayout.structLayout(
+      FID.withName("fid"),
+      ADDRESS.withName("mem_desc"),
+      JAVA_LONG.withName("key"));
+
   /** {@code struct fid_av}. */
   public static final StructLayout FID_AV =
       MemoryLayout.structLayout(FID.withName("fid"), ADDRESS.withName("ops"));
@@ -169,6 +192,19 @@ public final class FiStructs {
       ADDRESS.withName("av_open"),
       ADDRESS.withName("cq_open"),
       ADDRESS.withName("endpoint"));
+
+  /** {@code struct fi_ops_mr}, up to {@code reg} ({@code fid_domain->mr}). */
+  public static final StructLayout OPS_MR = MemoryLayout.structLayout(
+      JAVA_LONG.withName("size"),
+      ADDRESS.withName("reg"));
+
+  /** {@code struct fi_ops_rma}, up to {@code write} ({@code fid_ep->rma}). */
+  public static final StructLayout OPS_RMA = MemoryLayout.structLayout(
+      JAVA_LONG.withName("size"),
+      ADDRESS.withName("read"),
+      ADDRESS.withName("readv"),
+      ADDRESS.withName("readmsg"),
+      ADDRESS.withName("write"));
 
   /** {@code struct fi_ops_cm}, up to {@code getname}. */
   public static final StructLayout OPS_CM = MemoryLayout.structLayout(
@@ -255,6 +291,29 @@ public final class FiStructs {
 
   /** {@code FI_MSG} (fabric.h): send/receive messaging. */
   public static final long FI_MSG = 1L << 1;
+  /** {@code FI_RMA} (fabric.h): remote memory access (fi_read, fi_write). */
+  public static final long FI_RMA = 1L << 2;
+  /** {@code FI_READ} (fabric.h): access flag, this side reads remote memory. */
+  public static final long FI_READ = 1L << 8;
+  /** {@code FI_WRITE} (fabric.h): access flag, this side writes remote memory. */
+  public static final long FI_WRITE = 1L << 9;
+  /** {@code FI_REMOTE_READ} (fabric.h): a region peers may read. */
+  public static final long FI_REMOTE_READ = 1L << 12;
+  /** {@code FI_REMOTE_WRITE} (fabric.h): a region peers may write. */
+  public static final long FI_REMOTE_WRITE = 1L << 13;
+  /**
+   * {@code FI_DELIVERY_COMPLETE} (fabric.h, op flag): a completion means the data is visible
+   * at the target, not merely sent.
+   */
+  public static final long FI_DELIVERY_COMPLETE = 1L << 28;
+  /** {@code FI_CONTEXT} (fabric.h, mode): each operation's context is a {@code fi_context}. */
+  public static final long FI_CONTEXT = 1L << 59;
+  /** {@code FI_CONTEXT2} (fabric.h, mode): each operation's context is a {@code fi_context2}. */
+  public static final long FI_CONTEXT2 = 1L << 52;
+  /** {@code sizeof(struct fi_context)}: four pointers the provider may use. */
+  public static final int FI_CONTEXT_BYTES = 32;
+  /** {@code sizeof(struct fi_context2)}: eight pointers. */
+  public static final int FI_CONTEXT2_BYTES = 64;
   /** {@code FI_RECV} (fabric.h); also the flag of a receive completion. */
   public static final long FI_RECV = 1L << 10;
   /** {@code FI_SEND} = {@code FI_TRANSMIT} (fabric.h); also the flag of a send completion. */
@@ -267,6 +326,14 @@ public final class FiStructs {
   public static final long FI_LOCAL_MR = 1L << 55;
   /** {@code FI_MR_LOCAL} (fabric.h, mr_mode): local buffers must be registered. */
   public static final int FI_MR_LOCAL = 1 << 2;
+  /** {@code FI_MR_VIRT_ADDR} (mr_mode): remote addresses are virtual addresses, not offsets. */
+  public static final int FI_MR_VIRT_ADDR = 1 << 4;
+  /** {@code FI_MR_ALLOCATED} (mr_mode): only memory backed by pages may be registered. */
+  public static final int FI_MR_ALLOCATED = 1 << 5;
+  /** {@code FI_MR_PROV_KEY} (mr_mode): the provider chooses keys ({@code fi_mr_key}). */
+  public static final int FI_MR_PROV_KEY = 1 << 6;
+  /** {@code FI_MR_ENDPOINT} (mr_mode): a region is bound to an endpoint and enabled. */
+  public static final int FI_MR_ENDPOINT = 1 << 9;
   /** {@code FI_MR_BASIC} and {@code FI_MR_SCALABLE}, the pre-1.5 mr_mode values. */
   public static final int FI_MR_BASIC_OR_SCALABLE = 1 | 2;
   /** {@code FI_ADDR_UNSPEC} (fabric.h): receive from any source. */

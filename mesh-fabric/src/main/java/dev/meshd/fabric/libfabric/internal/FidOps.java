@@ -59,6 +59,12 @@ public final class FidOps {
   /** {@code ssize_t (*read)(cq, void *buf, size_t count)} and {@code readerr(cq, buf, flags)}. */
   private static final MethodHandle CQ_READ = handle(
       FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+  /** {@code int (*reg)(fid, buf, len, access, offset, requested_key, flags, fid_mr **, ctx)}. */
+  private static final MethodHandle MR_REG = handle(FunctionDescriptor.of(JAVA_INT, ADDRESS,
+      ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
+  /** {@code ssize_t (*write)(ep, buf, len, desc, fi_addr_t dest, uint64_t addr, key, ctx)}. */
+  private static final MethodHandle RMA_WRITE = handle(FunctionDescriptor.of(JAVA_LONG,
+      ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
   /** {@code int (*close)(struct fid *)}. */
   private static final MethodHandle CLOSE = handle(FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
@@ -120,27 +126,80 @@ public final class FidOps {
   /** {@code fi_ep_bind(ep, bfid, flags)}: {@code ep->fid.ops->bind(&ep->fid, bfid, flags)}. */
   public static void bind(FabricLibrary library, MemorySegment ep, MemorySegment bound,
       long flags) throws FabricCallException {
-    MemorySegment function = fidFunction(ep, "bind");
+    bind(library, "fi_ep_bind", ep, bound, flags);
+  }
+
+  /**
+   * {@code fid->ops->bind(fid, bfid, flags)}: {@code fi_ep_bind}, or {@code fi_mr_bind} of a
+   * memory region to an endpoint, named {@code name} in errors.
+   */
+  public static void bind(FabricLibrary library, String name, MemorySegment fid,
+      MemorySegment bound, long flags) throws FabricCallException {
+    MemorySegment function = fidFunction(fid, "bind");
     try {
-      check(library, "fi_ep_bind", (int) BIND.invokeExact(function, ep, bound, flags));
+      check(library, name, (int) BIND.invokeExact(function, fid, bound, flags));
     } catch (FabricCallException | RuntimeException | Error e) {
       throw e;
     } catch (Throwable t) {
-      throw new IllegalStateException("fi_ep_bind: " + t, t);
+      throw new IllegalStateException(name + ": " + t, t);
     }
   }
 
   /** {@code fi_enable(ep)}: {@code ep->fid.ops->control(&ep->fid, FI_ENABLE, NULL)}. */
   public static void enable(FabricLibrary library, MemorySegment ep)
       throws FabricCallException {
-    MemorySegment function = fidFunction(ep, "control");
+    enable(library, "fi_enable", ep);
+  }
+
+  /** {@code fid->ops->control(fid, FI_ENABLE, NULL)}: {@code fi_enable}, {@code fi_mr_enable}. */
+  public static void enable(FabricLibrary library, String name, MemorySegment fid)
+      throws FabricCallException {
+    MemorySegment function = fidFunction(fid, "control");
     try {
-      check(library, "fi_enable",
-          (int) CONTROL.invokeExact(function, ep, FiStructs.FI_ENABLE, MemorySegment.NULL));
+      check(library, name,
+          (int) CONTROL.invokeExact(function, fid, FiStructs.FI_ENABLE, MemorySegment.NULL));
     } catch (FabricCallException | RuntimeException | Error e) {
       throw e;
     } catch (Throwable t) {
-      throw new IllegalStateException("fi_enable: " + t, t);
+      throw new IllegalStateException(name + ": " + t, t);
+    }
+  }
+
+  /**
+   * {@code fi_mr_reg(domain, buf, len, access, 0, requested_key, 0, &mr, NULL)}:
+   * {@code domain->mr->reg(&domain->fid, ...)}. Returns the new {@code fid_mr}.
+   */
+  public static MemorySegment mrReg(FabricLibrary library, MemorySegment domain,
+      MemorySegment buffer, long access, long requestedKey) throws FabricCallException {
+    MemorySegment function = function(domain, FiStructs.FID_DOMAIN, "mr", FiStructs.OPS_MR,
+        "reg");
+    try (Arena call = Arena.ofConfined()) {
+      MemorySegment out = call.allocate(ADDRESS);
+      int rc = (int) MR_REG.invokeExact(function, domain, buffer, buffer.byteSize(), access,
+          0L, requestedKey, 0L, out, MemorySegment.NULL);
+      check(library, "fi_mr_reg", rc);
+      return out.get(ADDRESS, 0);
+    } catch (FabricCallException | RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("fi_mr_reg: " + t, t);
+    }
+  }
+
+  /**
+   * {@code fi_write(ep, buf, len, desc, dest, addr, key, ctx)} through {@code ep->rma->write},
+   * read once with {@link #function}: 0, or a negative error such as {@code -FI_EAGAIN}.
+   */
+  public static long write(MemorySegment function, MemorySegment ep, MemorySegment buffer,
+      long length, MemorySegment descriptor, long destination, long address, long key,
+      MemorySegment context) {
+    try {
+      return (long) RMA_WRITE.invokeExact(function, ep, buffer, length, descriptor,
+          destination, address, key, context);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("fi_write: " + t, t);
     }
   }
 
@@ -224,9 +283,9 @@ public final class FidOps {
    * {@link #function}: returns 0, or a negative error such as {@code -FI_EAGAIN}.
    */
   public static long transfer(MemorySegment function, MemorySegment ep, MemorySegment buffer,
-      long length, long address, MemorySegment context) {
+      long length, MemorySegment descriptor, long address, MemorySegment context) {
     try {
-      return (long) TRANSFER.invokeExact(function, ep, buffer, length, MemorySegment.NULL,
+      return (long) TRANSFER.invokeExact(function, ep, buffer, length, descriptor,
           address, context);
     } catch (RuntimeException | Error e) {
       throw e;

@@ -18,9 +18,13 @@ import java.nio.ByteOrder;
  * <p>Types, client → responder: {@code HELLO} (payload: i32 message bytes, i32 address length,
  * the client's address), {@code PING} (any payload, echoed), {@code DATA} (probe payload),
  * {@code DONE} (sequence = messages sent), {@code BYE} (the client leaves without a verdict, after
- * a ping-pong or when it gives up). Responder → client: {@code HELLO_ACK} (payload: i32
+ * a ping-pong or when it gives up), {@code WRITTEN} (RMA: the message of this sequence was
+ * written with {@code fi_write} into the responder's registered region; CRC32C of it in the
+ * header, payload: i32 slot, i32 length). Responder → client: {@code HELLO_ACK} (payload: i32
  * largest message it accepts), {@code PONG} (the ping, echoed), {@code OK} (sequence = messages
- * verified), {@code MISMATCH} (sequence = first message whose CRC32C did not match).
+ * verified), {@code MISMATCH} (sequence = first message whose CRC32C did not match),
+ * {@code CREDIT} (RMA: the message of this sequence was checked, its slot may be written
+ * again).
  *
  * <p>Stateless; every method reads or writes the segment it is given.
  */
@@ -37,6 +41,8 @@ public final class ProbeFrame {
   public static final byte OK = 7;
   public static final byte MISMATCH = 8;
   public static final byte BYE = 9;
+  public static final byte WRITTEN = 10;
+  public static final byte CREDIT = 11;
 
   private static final short MAGIC = 0x4D46;
   private static final byte VERSION = 1;

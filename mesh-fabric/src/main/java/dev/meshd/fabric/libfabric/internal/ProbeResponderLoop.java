@@ -22,6 +22,12 @@ import java.util.function.LongSupplier;
  * without a message (a client that died mid-probe); either way its address is removed from
  * the address vector, so that a long-lived responder does not accumulate peers.
  *
+ * <p>With an RMA target (a region registered for {@code FI_REMOTE_WRITE}, see
+ * {@link RemoteTarget}), the bulk messages arrive by {@code fi_write} into its slots instead,
+ * each announced by a {@code WRITTEN} message: the slot's bytes are checked against the CRC32C
+ * it carries and answered with {@code CREDIT}. The region is one client's at a time: a HELLO
+ * while another session is open is refused.
+ *
  * <p>Confined to the endpoint's thread, which calls {@link #runOnce()} in a loop; only the
  * counters are read from other threads.
  */
@@ -60,6 +66,8 @@ public final class ProbeResponderLoop implements CompletionHandler {
 
   private final RdmEndpoint endpoint;
   private final int maxMessageBytes;
+  /** The registered region RMA messages are written into, or null (messages are sent). */
+  private final MemorySegment rmaTarget;
   private final long sessionTimeoutNanos;
   private final LongSupplier nanoTime;
   private final MemorySegment[] receives;
@@ -78,19 +86,35 @@ public final class ProbeResponderLoop implements CompletionHandler {
   private final AtomicLong messagesVerified = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
 
+  /** A responder whose bulk messages are sent to it (the {@code tcp} transport). */
   public ProbeResponderLoop(RdmEndpoint endpoint, int maxMessageBytes, int receiveDepth,
-      long sessionTimeoutNanos, LongSupplier nanoTime) {
+      long sessionTimeoutNanos, LongSupplier nanoTime) throws FabricCallException {
+    this(endpoint, maxMessageBytes, receiveDepth, sessionTimeoutNanos, nanoTime, null);
+  }
+
+  /**
+   * @param rmaTarget the region registered for remote writes, {@code maxMessageBytes} per
+   *     slot; null when bulk messages are sent
+   * @throws FabricCallException registering a receive buffer failed (FI_MR_LOCAL)
+   */
+  public ProbeResponderLoop(RdmEndpoint endpoint, int maxMessageBytes, int receiveDepth,
+      long sessionTimeoutNanos, LongSupplier nanoTime, MemorySegment rmaTarget)
+      throws FabricCallException {
     this.endpoint = endpoint;
     this.maxMessageBytes = maxMessageBytes;
+    this.rmaTarget = rmaTarget;
     this.sessionTimeoutNanos = sessionTimeoutNanos;
     this.nanoTime = nanoTime;
     this.ownName = endpoint.name();
     this.receives = new MemorySegment[receiveDepth];
+    // Over RMA only control messages are received: the largest is a HELLO with an address.
+    long receiveBytes = ProbeFrame.HEADER_BYTES
+        + (rmaTarget == null ? maxMessageBytes : 8 + MAX_ADDRESS_BYTES);
     for (int i = 0; i < receiveDepth; i++) {
-      receives[i] = endpoint.arena().allocate(ProbeFrame.HEADER_BYTES + maxMessageBytes, 64);
+      receives[i] = endpoint.buffer(receiveBytes);
     }
     for (int i = 0; i < REPLY_SLOTS; i++) {
-      replies[i] = endpoint.arena().allocate(REPLY_BYTES, 64);
+      replies[i] = endpoint.buffer(REPLY_BYTES);
       freeReplies.add(i);
     }
     this.nextExpiryCheckNanos = nanoTime.getAsLong() + EXPIRY_CHECK_NANOS;
@@ -215,6 +239,8 @@ public final class ProbeResponderLoop implements CompletionHandler {
         session.firstBad = ProbeFrame.sequence(frame);
       }
       maybeFinish(session);
+    } else if (type == ProbeFrame.WRITTEN && session != null && rmaTarget != null) {
+      handleWritten(frame, session);
     } else if (type == ProbeFrame.DONE && session != null) {
       session.expected = ProbeFrame.sequence(frame);
       maybeFinish(session);
@@ -225,9 +251,33 @@ public final class ProbeResponderLoop implements CompletionHandler {
     reposts.add(index);
   }
 
+  /** An RMA message landed in its slot: check it, and give the slot back. */
+  private void handleWritten(MemorySegment frame, Session session) {
+    int slot = ProbeFrame.payloadInt(frame, 0);
+    int length = ProbeFrame.payloadInt(frame, 4);
+    long sequence = ProbeFrame.sequence(frame);
+    session.received++;
+    boolean inRegion = slot >= 0 && length >= 0 && length <= maxMessageBytes
+        && (long) (slot + 1) * maxMessageBytes <= rmaTarget.byteSize();
+    if (inRegion && ProbePayload.crc32c(rmaTarget.asSlice((long) slot * maxMessageBytes, length)
+        .asByteBuffer()) == ProbeFrame.crc(frame)) {
+      session.verified++;
+      messagesVerified.incrementAndGet();
+    } else if (session.firstBad < 0) {
+      session.firstBad = sequence;
+    }
+    outbound.add(new Pending(ProbeFrame.CREDIT, session, sequence, 0, -1, 0));
+    maybeFinish(session);
+  }
+
   private void handleHello(MemorySegment frame, long length, long id, Session existing) {
     if (existing != null) {
       outbound.add(new Pending(ProbeFrame.HELLO_ACK, existing, 0, maxMessageBytes, -1, 0));
+      return;
+    }
+    if (rmaTarget != null && !sessions.isEmpty()) {
+      // One registered region, one writer at a time.
+      rejected.incrementAndGet();
       return;
     }
     long payload = length - ProbeFrame.HEADER_BYTES;

@@ -8,7 +8,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * One reliable-datagram endpoint ({@code FI_EP_RDM}) and everything under it: the
@@ -16,10 +18,15 @@ import java.util.Objects;
  * itself, opened in that order and closed in the reverse order by {@link #close()}, which also
  * runs when opening fails half-way.
  *
- * <p>Buffers are plain memory from {@link #arena()}: the endpoint refuses a provider that needs
- * registered local buffers ({@code FI_MR_LOCAL}), so none is registered. The arena is closed
- * with the endpoint, after the fids, so nothing it holds outlives them and nothing leaks from
- * one endpoint to the next.
+ * <p>What it asks {@code fi_getinfo} for is an {@link EndpointRequest}: messages only, demanding
+ * nothing of the provider (the {@code tcp} transport), or messages and RMA honouring the
+ * provider's {@link ProviderDemands} (the RDMA transport). Buffers come from {@link #buffer},
+ * which registers them when the provider demands {@code FI_MR_LOCAL}; {@link #register} makes a
+ * region peers may write. Every operation is posted with the context its provider demands
+ * ({@link OperationContexts}) and the descriptor of the buffer it uses. Memory regions are fids
+ * like the others, closed before the endpoint. The arena is closed with the endpoint, after
+ * the fids, so nothing it holds (buffers, context structs) outlives them and nothing leaks
+ * from one endpoint to the next.
  *
  * <p>Thread confinement: opened, used and closed by one thread. The arena is confined (FFM
  * enforces it), and the domain is opened with {@code FI_THREAD_DOMAIN}, which promises
@@ -42,11 +49,18 @@ public final class RdmEndpoint implements AutoCloseable {
   private final Deque<MemorySegment> openFids = new ArrayDeque<>();
   private FiInfoList infos;
   private FiInfoEntry info;
+  private final TreeMap<Long, MemoryRegion> localRegions = new TreeMap<>();
+  private EndpointRequest request;
+  private ProviderDemands demands = ProviderDemands.none();
+  private OperationContexts contexts;
+  private MemorySegment domain = MemorySegment.NULL;
   private MemorySegment ep = MemorySegment.NULL;
   private MemorySegment cq = MemorySegment.NULL;
   private MemorySegment av = MemorySegment.NULL;
   private MemorySegment sendFn;
   private MemorySegment recvFn;
+  private MemorySegment writeFn;
+  private long nextRequestedKey = 1;
   private MemorySegment cqReadFn;
   private MemorySegment cqReadErrFn;
   private MemorySegment avInsertFn;
@@ -71,12 +85,25 @@ public final class RdmEndpoint implements AutoCloseable {
    */
   public static RdmEndpoint open(FabricLibrary library, String provider, String node)
       throws FabricCallException {
+    return open(library, provider, node, EndpointRequest.messaging());
+  }
+
+  /**
+   * Opens an endpoint of {@code provider} with what {@code request} asks for and honours.
+   *
+   * @throws FabricCallException as {@link #open(FabricLibrary, String, String)}; also
+   *     {@code fi_getinfo} with {@link FiStructs#FI_ENODATA} when the provider demands what
+   *     the request does not honour
+   */
+  public static RdmEndpoint open(FabricLibrary library, String provider, String node,
+      EndpointRequest request) throws FabricCallException {
     Objects.requireNonNull(library, "library");
     Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(request, "request");
     RdmEndpoint endpoint = new RdmEndpoint(library);
     try {
-      endpoint.openAll(provider, node);
+      endpoint.openAll(provider, node, request);
       return endpoint;
     } catch (FabricCallException | RuntimeException e) {
       // Whatever was opened is closed, in reverse order; the call that failed is the story.
@@ -89,22 +116,20 @@ public final class RdmEndpoint implements AutoCloseable {
     }
   }
 
-  private void openAll(String provider, String node) throws FabricCallException {
-    // Mode 0 and mr_mode 0: meshd honours no mode bits and registers no memory, so a provider
-    // that needs either is filtered out by libfabric itself. FI_THREAD_DOMAIN: see the class.
-    FiHints hints = new FiHints(provider, FiStructs.FI_EP_RDM, FiStructs.FI_MSG, 0, 0, 0,
-        FiStructs.FI_THREAD_DOMAIN);
-    infos = library.getinfo(node, FiStructs.FI_SOURCE, hints);
+  private void openAll(String provider, String node, EndpointRequest request)
+      throws FabricCallException {
+    // Only the mode and mr_mode bits the request honours are offered, so a provider that
+    // demands more is filtered out by libfabric itself. FI_THREAD_DOMAIN: see the class.
+    this.request = request;
+    infos = library.getinfo(node, FiStructs.FI_SOURCE, request.hints(provider));
     MemorySegment first = infos.first();
     info = FiInfoList.read(first);
-    if (info.needsLocalRegistration()) {
-      // Belt and braces: the hints already exclude this, but a provider may ignore them.
-      throw new FabricCallException("fi_getinfo", FiStructs.FI_ENODATA, info.provider()
-          + " needs registered local buffers (FI_MR_LOCAL), which this transport does not use");
-    }
+    demands = new ProviderDemands(info.mode(), info.mrMode());
+    checkHonoured();
+    contexts = new OperationContexts(arena, demands.contextBytes());
     MemorySegment fabric = library.openFabric(first, arena);
     openFids.push(fabric);
-    MemorySegment domain = FidOps.open("fi_domain", FidOps.function(
+    domain = FidOps.open("fi_domain", FidOps.function(
         fabric, FiStructs.FID_FABRIC, "ops", FiStructs.OPS_FABRIC, "domain"),
         fabric, first, library);
     openFids.push(domain);
@@ -126,12 +151,32 @@ public final class RdmEndpoint implements AutoCloseable {
     // objects live.
     sendFn = FidOps.function(ep, FiStructs.FID_EP, "msg", FiStructs.OPS_MSG, "send");
     recvFn = FidOps.function(ep, FiStructs.FID_EP, "msg", FiStructs.OPS_MSG, "recv");
+    if ((request.caps() & FiStructs.FI_RMA) != 0) {
+      writeFn = FidOps.function(ep, FiStructs.FID_EP, "rma", FiStructs.OPS_RMA, "write");
+    }
     cqReadFn = FidOps.function(cq, FiStructs.FID_CQ, "ops", FiStructs.OPS_CQ, "read");
     cqReadErrFn = FidOps.function(cq, FiStructs.FID_CQ, "ops", FiStructs.OPS_CQ, "readerr");
     avInsertFn = FidOps.function(av, FiStructs.FID_AV, "ops", FiStructs.OPS_AV, "insert");
     avRemoveFn = FidOps.function(av, FiStructs.FID_AV, "ops", FiStructs.OPS_AV, "remove");
     entries = arena.allocate(FiStructs.CQ_MSG_ENTRY, BATCH);
     errorEntry = arena.allocate(FiStructs.CQ_ERR_ENTRY);
+  }
+
+  /** Belt and braces: the hints already exclude these, but a provider may ignore them. */
+  private void checkHonoured() throws FabricCallException {
+    if (demands.localDescriptors() && (request.mrMode() & FiStructs.FI_MR_LOCAL) == 0) {
+      throw new FabricCallException("fi_getinfo", FiStructs.FI_ENODATA, info.provider()
+          + " needs registered local buffers (FI_MR_LOCAL), which this transport does not use");
+    }
+    if ((info.mode() & ~request.mode() & ProviderDemands.HONOURED_MODE) != 0) {
+      throw new FabricCallException("fi_getinfo", FiStructs.FI_ENODATA, info.provider()
+          + " needs context structs (FI_CONTEXT/FI_CONTEXT2), which this transport does not pass");
+    }
+    int unasked = info.mrMode() & ~request.mrMode() & ~FiStructs.FI_MR_BASIC_OR_SCALABLE;
+    if (request.registers() && unasked != 0) {
+      throw new FabricCallException("fi_getinfo", FiStructs.FI_ENODATA, info.provider()
+          + " needs mr_mode 0x" + Integer.toHexString(unasked) + ", which meshd does not honour");
+    }
   }
 
   private static MemorySegment domainOp(String function, MemorySegment domain)
@@ -149,9 +194,72 @@ public final class RdmEndpoint implements AutoCloseable {
     return name.clone();
   }
 
-  /** Memory that lives as long as this endpoint, for buffers; confined to its thread. */
+  /** Memory that lives as long as this endpoint; confined to its thread. */
   public Arena arena() {
     return arena;
+  }
+
+  /** What the provider demands, as {@code fi_getinfo} answered. */
+  public ProviderDemands demands() {
+    return demands;
+  }
+
+  /**
+   * A buffer for local operations (sends, receives, the source of writes), 64-byte aligned,
+   * living as long as the endpoint; registered for local access when the provider demands
+   * {@code FI_MR_LOCAL}, so that operations on it pass its descriptor.
+   *
+   * @throws FabricCallException {@code fi_mr_reg} (or bind, enable) failed
+   */
+  public MemorySegment buffer(long bytes) throws FabricCallException {
+    MemorySegment buffer = arena.allocate(bytes, 64);
+    if (demands.localDescriptors()) {
+      localRegions.put(buffer.address(), register(buffer,
+          FiStructs.FI_SEND | FiStructs.FI_RECV | FiStructs.FI_WRITE | FiStructs.FI_READ));
+    }
+    return buffer;
+  }
+
+  /**
+   * {@code fi_mr_reg} of {@code buffer} with {@code access} (e.g. {@code FI_REMOTE_WRITE}), and
+   * under {@code FI_MR_ENDPOINT} {@code fi_mr_bind} to this endpoint and {@code fi_mr_enable}.
+   * The region is closed with the endpoint, before it. The key requested is a counter, unique
+   * within this endpoint's domain.
+   *
+   * @throws FabricCallException the call that failed: {@code fi_mr_reg}, {@code fi_mr_bind}
+   *     or {@code fi_mr_enable}
+   */
+  public MemoryRegion register(MemorySegment buffer, long access) throws FabricCallException {
+    if (!request.registers()) {
+      throw new IllegalStateException("this endpoint was opened without memory registration");
+    }
+    long requestedKey = nextRequestedKey++;
+    MemorySegment mr = FidOps.mrReg(library, domain, buffer, access, requestedKey);
+    openFids.push(mr);
+    if (demands.bindToEndpoint()) {
+      FidOps.bind(library, "fi_mr_bind", mr, ep, 0);
+      FidOps.enable(library, "fi_mr_enable", mr);
+    }
+    MemorySegment fields = mr.reinterpret(FiStructs.FID_MR.byteSize());
+    MemorySegment descriptor =
+        fields.get(ADDRESS, FiStructs.offset(FiStructs.FID_MR, "mem_desc"));
+    long providerKey = fields.get(JAVA_LONG, FiStructs.offset(FiStructs.FID_MR, "key"));
+    return new MemoryRegion(buffer, descriptor, demands.key(providerKey, requestedKey),
+        demands.targetAddress(buffer.address(), 0));
+  }
+
+  /** The descriptor local operations on {@code buffer} pass: NULL unless FI_MR_LOCAL. */
+  private MemorySegment descriptorOf(MemorySegment buffer) {
+    if (!demands.localDescriptors()) {
+      return MemorySegment.NULL;
+    }
+    Map.Entry<Long, MemoryRegion> region = localRegions.floorEntry(buffer.address());
+    if (region == null || buffer.address() + buffer.byteSize()
+        > region.getKey() + region.getValue().buffer().byteSize()) {
+      throw new IllegalArgumentException("a buffer not from buffer(): the provider demands "
+          + "registered local buffers (FI_MR_LOCAL)");
+    }
+    return demands.descriptor(region.getValue().descriptor());
   }
 
   /** {@code fi_strerror(errno)}. */
@@ -171,13 +279,29 @@ public final class RdmEndpoint implements AutoCloseable {
 
   /** {@code fi_send}: 0, or a negative error ({@code -FI_EAGAIN}: poll, then post again). */
   public long send(MemorySegment buffer, long length, long peer, long context) {
-    return FidOps.transfer(sendFn, ep, buffer, length, peer, MemorySegment.ofAddress(context));
+    return FidOps.transfer(sendFn, ep, buffer, length, descriptorOf(buffer), peer,
+        contexts.forOperation(context));
   }
 
   /** {@code fi_recv} from any peer: 0, or a negative error. */
   public long receive(MemorySegment buffer, long length, long context) {
-    return FidOps.transfer(recvFn, ep, buffer, length, FiStructs.FI_ADDR_UNSPEC,
-        MemorySegment.ofAddress(context));
+    return FidOps.transfer(recvFn, ep, buffer, length, descriptorOf(buffer),
+        FiStructs.FI_ADDR_UNSPEC, contexts.forOperation(context));
+  }
+
+  /**
+   * {@code fi_write} of the first {@code length} bytes of {@code buffer} (from {@link #buffer})
+   * to {@code peer}'s region {@code key} at {@code targetAddress} (see
+   * {@link MemoryRegion#targetAddress}): 0, or a negative error ({@code -FI_EAGAIN}: poll,
+   * then post again). Its completion carries {@code FI_WRITE}.
+   */
+  public long write(MemorySegment buffer, long length, long peer, long targetAddress, long key,
+      long context) {
+    if (writeFn == null) {
+      throw new IllegalStateException("this endpoint was opened without FI_RMA");
+    }
+    return FidOps.write(writeFn, ep, buffer, length, descriptorOf(buffer), peer, targetAddress,
+        key, contexts.forOperation(context));
   }
 
   /**
@@ -193,7 +317,7 @@ public final class RdmEndpoint implements AutoCloseable {
       for (int i = 0; i < read; i++) {
         long base = i * ENTRY_BYTES;
         handler.onCompletion(
-            entries.get(ADDRESS, base + ENTRY_CONTEXT).address(),
+            contexts.operation(entries.get(ADDRESS, base + ENTRY_CONTEXT).address()),
             entries.get(JAVA_LONG, base + ENTRY_FLAGS),
             entries.get(JAVA_LONG, base + ENTRY_LENGTH));
       }
@@ -223,8 +347,8 @@ public final class RdmEndpoint implements AutoCloseable {
     int providerErrno =
         errorEntry.get(JAVA_INT, FiStructs.offset(FiStructs.CQ_ERR_ENTRY, "prov_errno"));
     handler.onError(
-        errorEntry.get(ADDRESS, FiStructs.offset(FiStructs.CQ_ERR_ENTRY, "op_context"))
-            .address(),
+        contexts.operation(errorEntry.get(ADDRESS,
+            FiStructs.offset(FiStructs.CQ_ERR_ENTRY, "op_context")).address()),
         errorEntry.get(JAVA_LONG, FiStructs.offset(FiStructs.CQ_ERR_ENTRY, "flags")),
         errno,
         library.strerror(errno) + " (provider error " + providerErrno + ")");

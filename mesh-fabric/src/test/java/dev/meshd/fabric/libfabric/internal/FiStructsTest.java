@@ -32,7 +32,8 @@ class FiStructsTest {
   /** Java layout → C struct; the ops tables are transcribed only up to what meshd calls. */
   private static final Map<StructLayout, String> STRUCTS = new LinkedHashMap<>();
   private static final Set<String> PARTIAL =
-      Set.of("fi_ops_domain", "fi_ops_cm", "fi_ops_msg", "fi_ops_cq", "fi_ops_av");
+      Set.of("fi_ops_domain", "fi_ops_cm", "fi_ops_msg", "fi_ops_cq", "fi_ops_av", "fi_ops_mr",
+          "fi_ops_rma");
 
   static {
     STRUCTS.put(FiStructs.INFO, "fi_info");
@@ -56,6 +57,10 @@ class FiStructsTest {
     STRUCTS.put(FiStructs.CQ_ATTR, "fi_cq_attr");
     STRUCTS.put(FiStructs.CQ_MSG_ENTRY, "fi_cq_msg_entry");
     STRUCTS.put(FiStructs.CQ_ERR_ENTRY, "fi_cq_err_entry");
+    STRUCTS.put(FiStructs.TX_ATTR, "fi_tx_attr");
+    STRUCTS.put(FiStructs.FID_MR, "fid_mr");
+    STRUCTS.put(FiStructs.OPS_MR, "fi_ops_mr");
+    STRUCTS.put(FiStructs.OPS_RMA, "fi_ops_rma");
   }
 
   @TempDir Path dir;
@@ -73,6 +78,7 @@ class FiStructsTest {
         #include <rdma/fi_endpoint.h>
         #include <rdma/fi_eq.h>
         #include <rdma/fi_cm.h>
+        #include <rdma/fi_rma.h>
         int main(void) {
         """);
     for (Map.Entry<StructLayout, String> struct : STRUCTS.entrySet()) {

@@ -1,31 +1,20 @@
 package dev.meshd.fabric.libfabric.internal;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
+import dev.meshd.fabric.libfabric.LibfabricProbeResponder;
 import dev.meshd.fabric.libfabric.LibfabricTcpProbe;
 import dev.meshd.fabric.libfabric.LibfabricTransportConfig;
 import dev.meshd.fabric.probe.FallbackReason;
 import dev.meshd.fabric.probe.ProbeFailure;
 import dev.meshd.fabric.probe.ProbeSpec;
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,64 +36,27 @@ class RdmEndpointLifecycleTest {
 
   @TempDir static Path dir;
 
+  private static FakeFabric fakeFabric;
   private static Path fake;
   private static FabricLibrary library;
-  private static MethodHandle reset;
-  private static MethodHandle log;
-  private static MethodHandle live;
 
   @BeforeAll
   static void buildTheFake() throws Exception {
-    fake = build(dir);
-    library = FabricLibrary.load(fake.toString());
-    SymbolLookup controls = SymbolLookup.libraryLookup(fake, Arena.global());
-    Linker linker = Linker.nativeLinker();
-    reset = linker.downcallHandle(controls.find("fake_reset").orElseThrow(),
-        FunctionDescriptor.ofVoid(ADDRESS));
-    log = linker.downcallHandle(controls.find("fake_log").orElseThrow(),
-        FunctionDescriptor.of(ADDRESS));
-    live = linker.downcallHandle(controls.find("fake_live").orElseThrow(),
-        FunctionDescriptor.of(JAVA_INT));
+    fakeFabric = FakeFabric.build(dir);
+    fake = fakeFabric.path();
+    library = fakeFabric.library();
   }
 
-  /** Compiles the fake into {@code dir}; skips the test without gcc or libfabric's headers. */
-  private static Path build(Path dir) throws Exception {
-    Assumptions.assumeTrue(Files.exists(Path.of("/usr/include/rdma/fabric.h")),
-        "libfabric headers not installed (apt-get install libfabric-dev); .ci/run installs them");
-    Path source = dir.resolve("fake_fabric.c");
-    try (InputStream in = RdmEndpointLifecycleTest.class.getResourceAsStream(
-        "/fake-libfabric/fake_fabric.c")) {
-      Files.copy(in, source);
-    }
-    Path lib = dir.resolve("libfakefabric.so");
-    Process gcc;
-    try {
-      gcc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-o", lib.toString(),
-          source.toString()).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      Assumptions.abort("gcc is not installed: cannot build the fake libfabric");
-      throw e;
-    }
-    String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(gcc.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(gcc.exitValue()).as(output).isZero();
-    return lib;
-  }
-
-  /** Clears the fake's log and makes {@code step} fail ("" for none). */
   private static void failAt(String step) throws Throwable {
-    try (Arena arena = Arena.ofConfined()) {
-      reset.invokeExact(arena.allocateFrom(step));
-    }
+    fakeFabric.failAt(step);
   }
 
   private static String log() throws Throwable {
-    return ((MemorySegment) log.invokeExact()).reinterpret(8192).getString(0);
+    return fakeFabric.log();
   }
 
-  /** fi_info lists and fids the fake handed out and that were not freed or closed yet. */
   private static int live() throws Throwable {
-    return (int) live.invokeExact();
+    return fakeFabric.live();
   }
 
   @BeforeEach
@@ -216,6 +168,104 @@ class RdmEndpointLifecycleTest {
         "address_insert_failed: fi_av_insert: -99 Cannot assign requested address");
     assertThat(timeout.reason()).isEqualTo(FallbackReason.PROBE_TIMEOUT);
     assertThat(log()).endsWith(CLOSED);
+    assertThat(live()).isZero();
+  }
+
+  @Test
+  void anRdmaProvidersDemandsAreHonouredAndItsRegionsClosedFirst() throws Throwable {
+    failAt("rdma demands");
+    try (RdmEndpoint endpoint =
+        RdmEndpoint.open(library, "fake", "127.0.0.1", EndpointRequest.rma())) {
+      assertThat(endpoint.demands().contextBytes()).isEqualTo(FiStructs.FI_CONTEXT2_BYTES);
+      assertThat(endpoint.demands().localDescriptors()).isTrue();
+      MemorySegment region = endpoint.arena().allocate(4096, 64);
+
+      MemoryRegion registered = endpoint.register(region, FiStructs.FI_REMOTE_WRITE);
+      MemorySegment local = endpoint.buffer(64);
+      long rc = endpoint.send(local, 64, 7, 42);
+
+      // FI_MR_PROV_KEY: the provider's key; FI_MR_VIRT_ADDR: the region's own address.
+      assertThat(registered.key()).isEqualTo(0xC0FFEE);
+      assertThat(registered.targetBase()).isEqualTo(region.address());
+      assertThat(registered.targetAddress(128)).isEqualTo(region.address() + 128);
+      // FI_MR_LOCAL: the local buffer's descriptor; FI_CONTEXT2: a struct, not the value 42.
+      assertThat(rc).isEqualTo(-FiStructs.FI_EAGAIN);
+      assertThat(fakeFabric.lastDescriptor()).isEqualTo(0xD35C);
+      assertThat(fakeFabric.lastContext()).isNotEqualTo(42);
+      // FI_MR_ENDPOINT: each region bound to the endpoint and enabled.
+      assertThat(log()).isEqualTo(OPENED + "mr_reg;mr bind;mr enable;mr_reg;mr bind;mr enable;");
+    }
+
+    assertThat(log()).endsWith("close mr;close mr;" + CLOSED);
+    assertThat(live()).isZero();
+  }
+
+  @Test
+  void aProviderThatDemandsNothingGetsPlainContextsAndNoDescriptors() throws Throwable {
+    try (RdmEndpoint endpoint =
+        RdmEndpoint.open(library, "fake", "127.0.0.1", EndpointRequest.rma())) {
+      MemoryRegion registered =
+          endpoint.register(endpoint.arena().allocate(4096, 64), FiStructs.FI_REMOTE_WRITE);
+      endpoint.send(endpoint.buffer(64), 64, 7, 42);
+
+      assertThat(registered.key()).isEqualTo(1);
+      assertThat(registered.targetBase()).isZero();
+      assertThat(fakeFabric.lastDescriptor()).isZero();
+      assertThat(fakeFabric.lastContext()).isEqualTo(42);
+      assertThat(log()).isEqualTo(OPENED + "mr_reg;");
+    }
+    assertThat(live()).isZero();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      mr_reg    | memory_registration_failed: fi_mr_reg: -12 Cannot allocate memory
+      """)
+  void aRefusedRegistrationIsAReasonAndLeavesNothingOpen(String step, String message)
+      throws Throwable {
+    LibfabricTransportConfig config = LibfabricTransportConfig.loopback()
+        .withLibrary(fake.toString());
+    failAt(step);
+
+    ProbeFailure failure = catchThrowableOfType(ProbeFailure.class,
+        () -> LibfabricProbeResponder.startRma(config));
+
+    assertThat(failure.reason()).isEqualTo(FallbackReason.MEMORY_REGISTRATION_FAILED);
+    assertThat(failure).hasMessage(message);
+    // The serving thread closes what it opened right after it reported the failure.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(log()).isEqualTo(OPENED + step + "!;" + CLOSED);
+      assertThat(live()).isZero();
+    });
+  }
+
+  @Test
+  void aRegionThatCannotBeBoundToTheEndpointFailsAndIsStillClosed() throws Throwable {
+    failAt("rdma demands");
+    try (RdmEndpoint endpoint =
+        RdmEndpoint.open(library, "fake", "127.0.0.1", EndpointRequest.rma())) {
+      // The demands were read at open (FI_MR_ENDPOINT); now the fake refuses the bind.
+      failAt("mr bind");
+
+      FabricCallException failure = catchThrowableOfType(FabricCallException.class,
+          () -> endpoint.register(endpoint.arena().allocate(64, 64), FiStructs.FI_REMOTE_WRITE));
+
+      assertThat(failure).hasMessage("fi_mr_bind: -22 Invalid argument");
+      assertThat(log()).isEqualTo("mr_reg;mr bind!;");
+    }
+    assertThat(log()).endsWith("close mr;" + CLOSED);
+    assertThat(live()).isZero();
+  }
+
+  @Test
+  void theTcpTransportsRequestStillRefusesAProviderWithDemands() throws Throwable {
+    failAt("rdma demands");
+
+    FabricCallException failure = catchThrowableOfType(FabricCallException.class,
+        () -> RdmEndpoint.open(library, "fake", "127.0.0.1"));
+
+    assertThat(failure.errno()).isEqualTo(FiStructs.FI_ENODATA);
+    assertThat(failure).hasMessageContaining("FI_MR_LOCAL");
     assertThat(live()).isZero();
   }
 }
