@@ -367,8 +367,9 @@ class TransportNegotiatorTest {
     var downRdma = FakeStageTransport.of("rdma", FabricClass.RDMA_IB);
     MemoryPeerChannels channels = MemoryPeerChannels.pair();
     channels.downstream().vanishAfterSending(1); // the answer, then gone
-    var upRdma = FakeStageTransport.of("rdma", FabricClass.RDMA_IB)
-        .failProbe(FallbackReason.CONNECT_FAILED, "refused");
+    // The probe runs until the loss is noticed: a probe that failed at once would let the
+    // upstream move on to quic first, and the loss then be noticed while trying that.
+    var upRdma = FakeStageTransport.of("rdma", FabricClass.RDMA_IB).hangProbe();
 
     Outcome outcome = NegotiationPair.run(
         negotiator(ORDER, upRdma, FakeStageTransport.of("quic", FabricClass.QUIC)),
