@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.meshd.fabric.peercopy.internal.IntDowncall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -261,19 +262,8 @@ public final class CudaDriver {
     }
   }
 
-  /** A downcall; they throw no checked exceptions, so anything else is a binding bug. */
-  private interface Downcall {
-    int invoke() throws Throwable;
-  }
-
-  private static int call(Downcall downcall) {
-    try {
-      return downcall.invoke();
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new IllegalStateException("CUDA downcall: " + t, t);
-    }
+  private static int call(IntDowncall downcall) {
+    return IntDowncall.call("CUDA", downcall);
   }
 
   @Override
