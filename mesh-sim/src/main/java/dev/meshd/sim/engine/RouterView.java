@@ -1,125 +1,100 @@
 package dev.meshd.sim.engine;
 
-import dev.meshd.router.Candidate;
 import dev.meshd.router.CandidateColumns;
-import dev.meshd.router.route.CandidateBuilder;
-import dev.meshd.sim.fleet.Fleet;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
- * One router's view of one model's workers, as the production router keeps it: {@link
- * CandidateColumns} built once from candidates (identities, cells as zones, regions, pipeline
- * links) and given new load figures as signals are delivered, rebuilt no more often than the
- * router's rebuild interval (the router's {@code CandidateTables} does the same), with the
- * requests this router sent since each target's signal counted in place between rebuilds.
- * Not thread-safe: owned by the simulation's thread.
+ * One cell's router's view of one model's workers, as the production router keeps it: columns
+ * derived from the model's {@link ModelTargets} with the load figures this router has received,
+ * rebuilt no more often than the router's rebuild interval and only when a newer signal has
+ * reached it (the router's {@code CandidateTables} does the same), with the requests this router
+ * sent since each target's signal counted in place between rebuilds.
+ *
+ * <p>Signals are not pushed to it: at a rebuild it asks the {@link SignalBoard} for each worker's
+ * newest publication that has reached this cell by then, which is what it would show had it
+ * taken every delivery as it came. Keeps per worker only the publications it shows. Not
+ * thread-safe: owned by the simulation's thread.
  */
 final class RouterView {
 
-  final int[] workers;
-  final String[] keys;
-  private final CandidateColumns template;
-  private final CandidateColumns.Figures figures;
-  private final double[] queue;
-  private final double[] running;
-  private final double[] kv;
-  private final double[] vramFree;
-  private final double[] utilization;
-  private final long[] taken;
-  private final int[] routed;
+  private final ModelTargets targets;
+  private final SignalBoard board;
+  private final int cell;
+  private final long rebuildNanos;
   private final int[] shownRuntime;
   private final int[] shownGpu;
-  private final LongQueue[] dispatches;
-  private final long rebuildNanos;
+  private final DispatchLog dispatches = new DispatchLog();
   private CandidateColumns current;
-  private boolean dirty = true;
 
-  RouterView(Fleet fleet, int[] workers, String model, long rebuildNanos) {
-    this.workers = workers;
+  RouterView(ModelTargets targets, SignalBoard board, int cell, long rebuildNanos) {
+    this.targets = targets;
+    this.board = board;
+    this.cell = cell;
     this.rebuildNanos = rebuildNanos;
-    int n = workers.length;
-    keys = new String[n];
-    List<Candidate> candidates = new ArrayList<>(n);
-    for (int j = 0; j < n; j++) {
-      int w = workers[j];
-      Candidate c = new Candidate(fleet.name[w], fleet.host[w], "cell-" + fleet.cell[w],
-          "region-" + fleet.region[w], "sim", model, true, false, true, "", 0, 0,
-          OptionalDouble.empty(), 1.0, 0, CandidateBuilder.NO_SIGNAL_AGE, 0,
-          Optional.ofNullable(fleet.link[w]));
-      candidates.add(c);
-      keys[j] = c.key();
-    }
-    template = CandidateColumns.of(candidates, 0);
-    figures = new CandidateColumns.Figures(n);
-    queue = new double[n];
-    running = new double[n];
-    kv = new double[n];
-    vramFree = new double[n];
-    utilization = new double[n];
-    taken = new long[n];
-    routed = new int[n];
-    shownRuntime = new int[n];
-    shownGpu = new int[n];
-    dispatches = new LongQueue[n];
-    for (int j = 0; j < n; j++) {
-      int w = workers[j];
-      // At the start every router knows every idle worker (publication 0 at time 0).
-      vramFree[j] = 1.0 - (double) fleet.weightsBytes[w] / fleet.vramBytes[w];
-      dispatches[j] = new LongQueue();
-      set(j);
-    }
+    // At the start every router knows every idle worker: publication 0, at time 0.
+    shownRuntime = new int[targets.size()];
+    shownGpu = new int[targets.size()];
   }
 
-  private void set(int j) {
-    figures.set(j, queue[j], running[j], kv[j], vramFree[j], utilization[j], taken[j],
-        routed[j]);
-  }
-
-  /** A runtime publication reaches this router; older than the one shown, it is ignored. */
-  void deliverRuntime(int j, int k, long takenNanos, double q, double r, double kvUsage) {
-    if (k <= shownRuntime[j]) {
-      return;
-    }
-    shownRuntime[j] = k;
-    taken[j] = takenNanos;
-    queue[j] = q;
-    running[j] = r;
-    kv[j] = kvUsage;
-    routed[j] = dispatches[j].trimAtOrBefore(takenNanos);
-    set(j);
-    dirty = true;
-  }
-
-  void deliverGpu(int j, int k, double free, double util) {
-    if (k <= shownGpu[j]) {
-      return;
-    }
-    shownGpu[j] = k;
-    vramFree[j] = free;
-    utilization[j] = util;
-    set(j);
-    dirty = true;
-  }
-
-  /** The columns to decide on at {@code now}: rebuilt when figures changed and it is time. */
+  /**
+   * The columns to decide on at {@code now}: rebuilt when the rebuild interval has passed and a
+   * newer signal has arrived since the last build.
+   */
   CandidateColumns columns(long now) {
-    if (current == null || (dirty && now - current.builtAtNanos() >= rebuildNanos)) {
-      current = template.withFigures(figures, now);
-      dirty = false;
+    if (current != null && now - current.builtAtNanos() < rebuildNanos) {
+      return current;
+    }
+    if (resolve(now) || current == null) {
+      current = build(now);
     }
     return current;
   }
 
+  /** Moves each worker to the newest publication that has reached this router; any newer? */
+  private boolean resolve(long now) {
+    int[] workers = targets.workers;
+    boolean changed = false;
+    for (int j = 0; j < workers.length; j++) {
+      int w = workers[j];
+      int r = board.latestRuntime(w, cell, shownRuntime[j], now);
+      int g = board.latestGpu(w, cell, shownGpu[j], now);
+      if (r != shownRuntime[j] || g != shownGpu[j]) {
+        shownRuntime[j] = r;
+        shownGpu[j] = g;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private CandidateColumns build(long now) {
+    int[] workers = targets.workers;
+    long[] since = targets.since;
+    int[] routed = targets.routed;
+    long oldest = Long.MAX_VALUE;
+    for (int j = 0; j < workers.length; j++) {
+      // Publication 0 is what every router knows before the run: a request sent at time 0 is
+      // after it, though it is "taken" at 0.
+      since[j] = shownRuntime[j] == 0 ? -1
+          : board.runtimeTaken[board.runtimeSlot(workers[j], shownRuntime[j])];
+      oldest = Math.min(oldest, since[j]);
+      routed[j] = 0;
+    }
+    dispatches.countAfter(since, oldest, routed);
+    CandidateColumns.Figures figures = targets.figures;
+    for (int j = 0; j < workers.length; j++) {
+      int rs = board.runtimeSlot(workers[j], shownRuntime[j]);
+      int gs = board.gpuSlot(workers[j], shownGpu[j]);
+      figures.set(j, board.queue[rs], board.running[rs], board.kvUsage[rs], board.vramFree[gs],
+          board.utilization[gs], board.runtimeTaken[rs], routed[j]);
+    }
+    return targets.template.withFigures(figures, now);
+  }
+
   /** This router sent a request to target {@code j} at {@code now}. */
   void dispatched(int j, long now) {
-    dispatches[j].add(now);
-    routed[j]++;
-    set(j);
+    dispatches.add(now, j);
     if (current != null) {
-      current.addRouted(keys[j]); // the production ledger's listener does the same
+      current.addRouted(targets.keys[j]); // the production ledger's listener does the same
     }
   }
 }

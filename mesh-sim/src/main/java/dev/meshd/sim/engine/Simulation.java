@@ -46,8 +46,6 @@ public final class Simulation implements Workers.Listener {
   private static final int HEDGE = 3;
   private static final int PUBLISH_RUNTIME = 4;
   private static final int PUBLISH_GPU = 5;
-  private static final int DELIVER_RUNTIME = 6;
-  private static final int DELIVER_GPU = 7;
 
   /** Told how a run is going, every few tens of thousands of events and at its end. */
   public interface Progress {
@@ -69,7 +67,10 @@ public final class Simulation implements Workers.Listener {
   private final RequestTable requests = new RequestTable();
   private final Workers workers;
   private final SignalBoard board;
+  private final ModelTargets[] targets;
+  /** Per cell and model; made when the cell's router first decides for the model. */
   private final RouterView[][] views;
+  private final long rebuildNanos;
   private final SplittableRandom workload;
   private final SplittableRandom signals;
   private final SplittableRandom net;
@@ -96,6 +97,8 @@ public final class Simulation implements Workers.Listener {
   private boolean arrivalsDone;
   private long outstanding;
   private long eventCount;
+  /** Publications times routers: the deliveries the routers resolve when they rebuild. */
+  private long deliveries;
   private long decisions;
   private long lastCompletion;
   private double vramUseSum;
@@ -126,16 +129,12 @@ public final class Simulation implements Workers.Listener {
     timers = new WorkerTimers(fleet.size);
     workers = new Workers(fleet, requests, timers, this, kvPerToken, kvPerRequest,
         config.fleet().workerQueueLimit());
-    board = new SignalBoard(fleet.size, config.signals());
+    board = new SignalBoard(fleet, config.signals());
     runtimePeriod = config.signals().runtime().period().toNanos();
     gpuPeriod = config.signals().gpu().period().toNanos();
-    long rebuild = config.router().rebuildInterval().toNanos();
+    rebuildNanos = config.router().rebuildInterval().toNanos();
+    targets = new ModelTargets[models.size()];
     views = new RouterView[cells][models.size()];
-    for (int c = 0; c < cells; c++) {
-      for (int m = 0; m < models.size(); m++) {
-        views[c][m] = new RouterView(fleet, fleet.workersOfModel[m], modelName[m], rebuild);
-      }
-    }
     workerByName = HashMap.newHashMap(fleet.size);
     for (int w = 0; w < fleet.size; w++) {
       workerByName.put(fleet.name[w], w);
@@ -187,8 +186,9 @@ public final class Simulation implements Workers.Listener {
     long wallStart = System.nanoTime();
     for (int w = 0; w < fleet.size; w++) {
       // Publication 0: every router starts knowing every worker idle (RouterView agrees).
-      board.publishRuntime(w, 0, 0, 0, 0);
-      board.publishGpu(w, 0, 1.0 - (double) fleet.weightsBytes[w] / fleet.vramBytes[w], 0);
+      board.publishRuntime(w, 0, 0, 0, 0, null);
+      board.publishGpu(w, 0, 1.0 - (double) fleet.weightsBytes[w] / fleet.vramBytes[w], 0,
+          null);
       events.schedule(1 + (long) (signals.nextDouble() * runtimePeriod), PUBLISH_RUNTIME, w, 0);
       events.schedule(1 + (long) (signals.nextDouble() * gpuPeriod), PUBLISH_GPU, w, 0);
     }
@@ -209,8 +209,8 @@ public final class Simulation implements Workers.Listener {
         handle(events.kind(), events.a(), events.b(), now);
       }
       if ((++eventCount & 0xFFFF) == 0) {
-        progress.update(strategy, now, durationNanos, eventCount, System.nanoTime() - wallStart,
-            false);
+        progress.update(strategy, now, durationNanos, eventCount + deliveries,
+            System.nanoTime() - wallStart, false);
         if (now > maxNanos) {
           errors.add("stopped at " + now / 1e9 + " s of simulated time with " + outstanding
               + " request(s) outstanding: the fleet cannot drain this load");
@@ -219,7 +219,7 @@ public final class Simulation implements Workers.Listener {
       }
     }
     long wall = System.nanoTime() - wallStart;
-    progress.update(strategy, now, durationNanos, eventCount, wall, true);
+    progress.update(strategy, now, durationNanos, eventCount + deliveries, wall, true);
     return result(wall);
   }
 
@@ -231,19 +231,6 @@ public final class Simulation implements Workers.Listener {
       case HEDGE -> onHedge(a, now);
       case PUBLISH_RUNTIME -> onPublishRuntime(a, now);
       case PUBLISH_GPU -> onPublishGpu(a, now);
-      case DELIVER_RUNTIME -> {
-        int k = b / cells;
-        int slot = board.runtimeSlot(a, k);
-        views[b % cells][fleet.model[a]].deliverRuntime(fleet.indexInModel[a], k,
-            board.runtimeTaken[slot], board.queue[slot], board.running[slot],
-            board.kvUsage[slot]);
-      }
-      case DELIVER_GPU -> {
-        int k = b / cells;
-        int slot = board.gpuSlot(a, k);
-        views[b % cells][fleet.model[a]].deliverGpu(fleet.indexInModel[a], k,
-            board.vramFree[slot], board.utilization[slot]);
-      }
       default -> throw new IllegalStateException("event kind " + kind);
     }
   }
@@ -304,7 +291,7 @@ public final class Simulation implements Workers.Listener {
     }
     int origin = requests.origin[r];
     int model = typeModel[requests.type[r]];
-    RouterView view = views[origin][model];
+    RouterView view = view(origin, model);
     CandidateColumns columns = view.columns(now);
     SimConfig.Router rc = config.router();
     // maxTokens is what a client sends, the type's bound, not the length the answer will have:
@@ -327,6 +314,18 @@ public final class Simulation implements Workers.Listener {
       requests.hedgeWorker[r] = worker(chosen.get(1));
       events.schedule(now + rc.hedgeDelay().toNanos(), HEDGE, r, 0);
     }
+  }
+
+  private RouterView view(int cell, int model) {
+    RouterView view = views[cell][model];
+    if (view == null) {
+      if (targets[model] == null) {
+        targets[model] = new ModelTargets(fleet, fleet.workersOfModel[model], modelName[model]);
+      }
+      view = new RouterView(targets[model], board, cell, rebuildNanos);
+      views[cell][model] = view;
+    }
+    return view;
   }
 
   private int worker(ScoredTarget target) {
@@ -353,7 +352,7 @@ public final class Simulation implements Workers.Listener {
     stats[requests.type[r]].hedged++;
     decisions++;
     int model = typeModel[requests.type[r]];
-    dispatch(2 * r + 1, requests.hedgeWorker[r], now, views[requests.origin[r]][model]);
+    dispatch(2 * r + 1, requests.hedgeWorker[r], now, view(requests.origin[r], model));
   }
 
   private void reject(int r, int reason) {
@@ -425,12 +424,12 @@ public final class Simulation implements Workers.Listener {
     long held = workers.kvHeldBytes(w);
     double kv = fleet.kvCapacityBytes[w] == 0 ? 1.0
         : Math.min(1.0, (double) held / fleet.kvCapacityBytes[w]);
-    int k = board.publishRuntime(w, now, workers.waitingCount[w], workers.used[w], kv);
+    board.publishRuntime(w, now, workers.waitingCount[w], workers.used[w], kv, signals);
+    deliveries += cells;
     double vramUse = (double) (fleet.weightsBytes[w] + held) / fleet.vramBytes[w];
     vramUseSum += vramUse;
     vramSamples++;
     vramPeak = Math.max(vramPeak, vramUse);
-    deliver(w, k, DELIVER_RUNTIME, config.signals().runtime(), now);
     if (!finished()) {
       events.schedule(now + runtimePeriod, PUBLISH_RUNTIME, w, 0);
     }
@@ -444,20 +443,10 @@ public final class Simulation implements Workers.Listener {
     board.lastGpuNanos[w] = now;
     double free = 1.0 - (double) (fleet.weightsBytes[w] + workers.kvHeldBytes(w))
         / fleet.vramBytes[w];
-    int k = board.publishGpu(w, now, free, Math.min(1.0, util));
-    deliver(w, k, DELIVER_GPU, config.signals().gpu(), now);
+    board.publishGpu(w, now, free, Math.min(1.0, util), signals);
+    deliveries += cells;
     if (!finished()) {
       events.schedule(now + gpuPeriod, PUBLISH_GPU, w, 0);
-    }
-  }
-
-  private void deliver(int w, int k, int kind, SimConfig.SignalPath path, long now) {
-    for (int c = 0; c < cells; c++) {
-      boolean intra = c == fleet.cell[w];
-      long min = (intra ? path.intraMin() : path.interMin()).toNanos();
-      long max = (intra ? path.intraMax() : path.interMax()).toNanos();
-      long delay = max == min ? min : min + (long) (signals.nextDouble() * (max - min));
-      events.schedule(now + delay, kind, w, k * cells + c);
     }
   }
 
@@ -489,6 +478,6 @@ public final class Simulation implements Workers.Listener {
     double utilization = gpuBusy / (fleet.gpuCount() * makespan);
     return new RunResult(strategy, List.of(stats), all, makespan, utilization,
         vramSamples == 0 ? 0 : vramUseSum / vramSamples, vramPeak, fleet.costPerSecond(),
-        eventCount, wall, decisions, scenario.arrivals().meanRate(), errors);
+        eventCount + deliveries, deliveries, wall, decisions, scenario.arrivals().meanRate(), errors);
   }
 }

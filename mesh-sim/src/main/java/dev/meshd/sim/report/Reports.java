@@ -87,6 +87,7 @@ public final class Reports {
       n.put("vram_use_peak", r.vramUsePeak());
       n.put("cost_per_1k_tokens", r.costPer1kTokens());
       n.put("events", r.events());
+      n.put("signal_deliveries", r.signalDeliveries());
       n.put("events_per_s", r.eventsPerSecond());
       n.put("decisions", r.decisions());
       n.put("wall_s", r.wallNanos() / 1e9);

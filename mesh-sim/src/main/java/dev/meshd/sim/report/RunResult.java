@@ -14,7 +14,9 @@ import java.util.List;
  * @param vramUseMean mean sampled VRAM in use over VRAM, across workers and samples
  * @param vramUsePeak the highest sampled VRAM use of any worker
  * @param fleetCostPerSecond price of the whole fleet per second
- * @param events events the engine processed
+ * @param events events the engine processed, each signal delivery to a router counted (one per
+ *     publication per cell, resolved by the router when it rebuilds, not scheduled)
+ * @param signalDeliveries of {@code events}, the signal deliveries
  * @param wallNanos how long the run took
  * @param decisions routing decisions made (hedges included)
  * @param offeredRate mean arrivals per second of the workload as run
@@ -22,7 +24,7 @@ import java.util.List;
  */
 public record RunResult(String strategy, List<TypeStats> types, TypeStats all,
     long makespanNanos, double gpuUtilization, double vramUseMean, double vramUsePeak,
-    double fleetCostPerSecond, long events, long wallNanos, long decisions, double offeredRate,
+    double fleetCostPerSecond, long events, long signalDeliveries, long wallNanos, long decisions, double offeredRate,
     List<String> conservationErrors) {
 
   public RunResult {

@@ -1,0 +1,52 @@
+package dev.meshd.sim.engine;
+
+import dev.meshd.router.Candidate;
+import dev.meshd.router.CandidateColumns;
+import dev.meshd.router.route.CandidateBuilder;
+import dev.meshd.sim.fleet.Fleet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * One model's targets as every router sees them before any load figure: the {@link
+ * CandidateColumns} built once from candidates (identities, cells as zones, regions, pipeline
+ * links), from which each router derives its columns with its own figures, and the scratch
+ * arrays those figures are gathered in. Shared by the routers of every cell (the simulation is
+ * single-threaded, so one scratch serves them in turn). Not thread-safe.
+ */
+final class ModelTargets {
+
+  final int[] workers;
+  final String[] keys;
+  final CandidateColumns template;
+  final CandidateColumns.Figures figures;
+  /** Per target, the time after which a dispatch counts as routed since its signal. */
+  final long[] since;
+  final int[] routed;
+
+  ModelTargets(Fleet fleet, int[] workers, String model) {
+    this.workers = workers;
+    int n = workers.length;
+    keys = new String[n];
+    List<Candidate> candidates = new ArrayList<>(n);
+    for (int j = 0; j < n; j++) {
+      int w = workers[j];
+      Candidate c = new Candidate(fleet.name[w], fleet.host[w], "cell-" + fleet.cell[w],
+          "region-" + fleet.region[w], "sim", model, true, false, true, "", 0, 0,
+          OptionalDouble.empty(), 1.0, 0, CandidateBuilder.NO_SIGNAL_AGE, 0,
+          Optional.ofNullable(fleet.link[w]));
+      candidates.add(c);
+      keys[j] = c.key();
+    }
+    template = CandidateColumns.of(candidates, 0);
+    figures = new CandidateColumns.Figures(n);
+    since = new long[n];
+    routed = new int[n];
+  }
+
+  int size() {
+    return workers.length;
+  }
+}
