@@ -39,6 +39,11 @@ final class EventQueue {
     return size;
   }
 
+  /** Drops every pending event. */
+  void clear() {
+    size = 0;
+  }
+
   boolean isEmpty() {
     return size == 0;
   }

@@ -12,9 +12,9 @@ import java.util.OptionalDouble;
 /**
  * One model's targets as every router sees them before any load figure: the {@link
  * CandidateColumns} built once from candidates (identities, cells as zones, regions, pipeline
- * links), from which each router derives its columns with its own figures, and the scratch
- * arrays those figures are gathered in. Shared by the routers of every cell (the simulation is
- * single-threaded, so one scratch serves them in turn). Not thread-safe.
+ * links), from which each router derives its columns with its own figures, and the logs of what
+ * its workers published, which every router reads. Shared by the routers of every cell (the
+ * simulation is single-threaded, so one scratch array serves them in turn). Not thread-safe.
  */
 final class ModelTargets {
 
@@ -24,9 +24,11 @@ final class ModelTargets {
   final CandidateColumns.Figures figures;
   /** Per target, the time after which a dispatch counts as routed since its signal. */
   final long[] since;
-  final int[] routed;
+  final PublicationLog runtimeLog;
+  final PublicationLog gpuLog;
 
-  ModelTargets(Fleet fleet, int[] workers, String model) {
+  ModelTargets(Fleet fleet, int[] workers, String model, long runtimeRetentionNanos,
+      long gpuRetentionNanos) {
     this.workers = workers;
     int n = workers.length;
     keys = new String[n];
@@ -43,7 +45,8 @@ final class ModelTargets {
     template = CandidateColumns.of(candidates, 0);
     figures = new CandidateColumns.Figures(n);
     since = new long[n];
-    routed = new int[n];
+    runtimeLog = new PublicationLog(runtimeRetentionNanos);
+    gpuLog = new PublicationLog(gpuRetentionNanos);
   }
 
   int size() {

@@ -115,6 +115,21 @@ final class SignalBoard {
       }
     }
 
+    /** The longest delay to any router. */
+    long maxDelay() {
+      return Math.max(intraMax, interMax);
+    }
+
+    /**
+     * When publication {@code k} of worker {@code w}, taken at {@code t}, reaches cell {@code
+     * c}'s router; {@code t} when that is at or before {@code now} whatever its delay (its delay
+     * may then have left the ring).
+     */
+    long arrival(int w, int k, int c, long t, long now, int workerCell) {
+      long max = c == workerCell ? intraMax : interMax;
+      return t + max <= now ? t : t + delay(w, k, c);
+    }
+
     /**
      * The newest publication of worker {@code w} that has reached cell {@code c}'s router by
      * {@code now}, given that {@code shown} (at least) had: the one a router that took every
@@ -167,6 +182,14 @@ final class SignalBoard {
       gpu.drawDelays(w, k, fleet.cell[w], delays);
     }
     return k;
+  }
+
+  long runtimeArrival(int w, int k, int c, long t, long now) {
+    return runtime.arrival(w, k, c, t, now, fleet.cell[w]);
+  }
+
+  long gpuArrival(int w, int k, int c, long t, long now) {
+    return gpu.arrival(w, k, c, t, now, fleet.cell[w]);
   }
 
   int runtimeSlot(int w, int k) {

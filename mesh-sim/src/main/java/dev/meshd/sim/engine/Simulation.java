@@ -71,6 +71,7 @@ public final class Simulation implements Workers.Listener {
   /** Per cell and model; made when the cell's router first decides for the model. */
   private final RouterView[][] views;
   private final long rebuildNanos;
+  private final long dispatchRetention;
   private final SplittableRandom workload;
   private final SplittableRandom signals;
   private final SplittableRandom net;
@@ -133,7 +134,17 @@ public final class Simulation implements Workers.Listener {
     runtimePeriod = config.signals().runtime().period().toNanos();
     gpuPeriod = config.signals().gpu().period().toNanos();
     rebuildNanos = config.router().rebuildInterval().toNanos();
+    // A router that has not looked at the logs for a delay and a period rescans its workers.
+    long runtimeDelay = board.runtime.maxDelay();
+    long gpuDelay = board.gpu.maxDelay();
     targets = new ModelTargets[models.size()];
+    for (int m = 0; m < models.size(); m++) {
+      targets[m] = new ModelTargets(fleet, fleet.workersOfModel[m], modelName[m],
+          2 * runtimeDelay + runtimePeriod, 2 * gpuDelay + gpuPeriod);
+    }
+    // Every worker's shown runtime signal is younger than a period and a delay (once publication
+    // 1 has arrived): dispatches older than twice that are never counted again.
+    dispatchRetention = 2 * (runtimePeriod + runtimeDelay) + rebuildNanos;
     views = new RouterView[cells][models.size()];
     workerByName = HashMap.newHashMap(fleet.size);
     for (int w = 0; w < fleet.size; w++) {
@@ -184,6 +195,9 @@ public final class Simulation implements Workers.Listener {
 
   private RunResult run() {
     long wallStart = System.nanoTime();
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpuStart = threads.getCurrentThreadCpuTime();
     for (int w = 0; w < fleet.size; w++) {
       // Publication 0: every router starts knowing every worker idle (RouterView agrees).
       board.publishRuntime(w, 0, 0, 0, 0, null);
@@ -220,7 +234,7 @@ public final class Simulation implements Workers.Listener {
     }
     long wall = System.nanoTime() - wallStart;
     progress.update(strategy, now, durationNanos, eventCount + deliveries, wall, true);
-    return result(wall);
+    return result(wall, threads.getCurrentThreadCpuTime() - cpuStart);
   }
 
   private void handle(int kind, int a, int b, long now) {
@@ -319,10 +333,7 @@ public final class Simulation implements Workers.Listener {
   private RouterView view(int cell, int model) {
     RouterView view = views[cell][model];
     if (view == null) {
-      if (targets[model] == null) {
-        targets[model] = new ModelTargets(fleet, fleet.workersOfModel[model], modelName[model]);
-      }
-      view = new RouterView(targets[model], board, cell, rebuildNanos);
+      view = new RouterView(targets[model], board, cell, rebuildNanos, dispatchRetention);
       views[cell][model] = view;
     }
     return view;
@@ -424,7 +435,8 @@ public final class Simulation implements Workers.Listener {
     long held = workers.kvHeldBytes(w);
     double kv = fleet.kvCapacityBytes[w] == 0 ? 1.0
         : Math.min(1.0, (double) held / fleet.kvCapacityBytes[w]);
-    board.publishRuntime(w, now, workers.waitingCount[w], workers.used[w], kv, signals);
+    int k = board.publishRuntime(w, now, workers.waitingCount[w], workers.used[w], kv, signals);
+    targets[fleet.model[w]].runtimeLog.add(now, fleet.indexInModel[w], k);
     deliveries += cells;
     double vramUse = (double) (fleet.weightsBytes[w] + held) / fleet.vramBytes[w];
     vramUseSum += vramUse;
@@ -443,7 +455,8 @@ public final class Simulation implements Workers.Listener {
     board.lastGpuNanos[w] = now;
     double free = 1.0 - (double) (fleet.weightsBytes[w] + workers.kvHeldBytes(w))
         / fleet.vramBytes[w];
-    board.publishGpu(w, now, free, Math.min(1.0, util), signals);
+    int k = board.publishGpu(w, now, free, Math.min(1.0, util), signals);
+    targets[fleet.model[w]].gpuLog.add(now, fleet.indexInModel[w], k);
     deliveries += cells;
     if (!finished()) {
       events.schedule(now + gpuPeriod, PUBLISH_GPU, w, 0);
@@ -452,7 +465,7 @@ public final class Simulation implements Workers.Listener {
 
   // ---- the result
 
-  private RunResult result(long wall) {
+  private RunResult result(long wall, long cpu) {
     TypeStats all = new TypeStats("all");
     for (TypeStats s : stats) {
       all.add(s);
@@ -478,6 +491,6 @@ public final class Simulation implements Workers.Listener {
     double utilization = gpuBusy / (fleet.gpuCount() * makespan);
     return new RunResult(strategy, List.of(stats), all, makespan, utilization,
         vramSamples == 0 ? 0 : vramUseSum / vramSamples, vramPeak, fleet.costPerSecond(),
-        eventCount + deliveries, deliveries, wall, decisions, scenario.arrivals().meanRate(), errors);
+        eventCount + deliveries, deliveries, wall, cpu, decisions, scenario.arrivals().meanRate(), errors);
   }
 }

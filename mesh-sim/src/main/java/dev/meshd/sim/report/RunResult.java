@@ -18,13 +18,16 @@ import java.util.List;
  *     publication per cell, resolved by the router when it rebuilds, not scheduled)
  * @param signalDeliveries of {@code events}, the signal deliveries
  * @param wallNanos how long the run took
+ * @param cpuNanos CPU time of the thread that ran it (on a shared machine, steadier than wall
+ *     time)
  * @param decisions routing decisions made (hedges included)
  * @param offeredRate mean arrivals per second of the workload as run
  * @param conservationErrors broken invariants found at the end; empty when all is well
  */
 public record RunResult(String strategy, List<TypeStats> types, TypeStats all,
     long makespanNanos, double gpuUtilization, double vramUseMean, double vramUsePeak,
-    double fleetCostPerSecond, long events, long signalDeliveries, long wallNanos, long decisions, double offeredRate,
+    double fleetCostPerSecond, long events, long signalDeliveries, long wallNanos,
+    long cpuNanos, long decisions, double offeredRate,
     List<String> conservationErrors) {
 
   public RunResult {
@@ -53,5 +56,10 @@ public record RunResult(String strategy, List<TypeStats> types, TypeStats all,
 
   public double eventsPerSecond() {
     return wallNanos == 0 ? 0 : events * 1e9 / wallNanos;
+  }
+
+  /** Events per second of the simulation thread's CPU time. */
+  public double eventsPerCpuSecond() {
+    return cpuNanos <= 0 ? 0 : events * 1e9 / cpuNanos;
   }
 }

@@ -98,7 +98,7 @@ class SimulationPropertiesTest {
     RunResult noWall = new RunResult(r.strategy(), r.types(), r.all(), r.makespanNanos(),
         r.gpuUtilization(), r.vramUseMean(), r.vramUsePeak(), r.fleetCostPerSecond(), r.events(),
         r.signalDeliveries(),
-        0, r.decisions(), r.offeredRate(), r.conservationErrors());
+        0, 0, r.decisions(), r.offeredRate(), r.conservationErrors());
     return Reports.json("x", 1, List.of(noWall));
   }
 
