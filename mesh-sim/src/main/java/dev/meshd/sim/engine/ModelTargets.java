@@ -4,6 +4,7 @@ import dev.meshd.router.Candidate;
 import dev.meshd.router.CandidateColumns;
 import dev.meshd.router.route.CandidateBuilder;
 import dev.meshd.sim.fleet.Fleet;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,8 @@ final class ModelTargets {
   final long[] since;
   final PublicationLog runtimeLog;
   final PublicationLog gpuLog;
+  /** Figures given up by views over the columns budget, for the next view that needs some. */
+  final ArrayDeque<CandidateColumns.Figures> spareFigures = new ArrayDeque<>();
 
   ModelTargets(Fleet fleet, int[] workers, String model, long runtimeRetentionNanos,
       long gpuRetentionNanos) {

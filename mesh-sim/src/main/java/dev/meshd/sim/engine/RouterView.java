@@ -16,7 +16,10 @@ import dev.meshd.router.CandidateColumns;
  * arriving after a newer one being ignored. A view that has not looked for longer than the logs
  * keep, or would read more entries than it has workers, asks the board for each worker's newest
  * arrived publication instead. Only the targets whose figures changed are written again before a
- * rebuild. Not thread-safe: owned by the simulation's thread.
+ * rebuild. Under a {@link ColumnsBudget} a view may give up its figures and columns between
+ * decisions; it then writes every target again from the board when it next decides, the same
+ * columns it would have kept (same figures, routed counts and build time). Not thread-safe:
+ * owned by the simulation's thread.
  */
 final class RouterView {
 
@@ -36,15 +39,20 @@ final class RouterView {
   private final byte[] flags;
   private int[] refresh = new int[16];
   private int refreshCount;
-  private final CandidateColumns.Figures figures;
+  private final ColumnsBudget budget;
+  /** Null while released. */
+  private CandidateColumns.Figures figures;
   private final EventQueue inFlight = new EventQueue(16);
   private final DispatchLog dispatches;
   private long runtimeCursor;
   private long gpuCursor;
+  /** The columns of the last build; null before it and while released. */
   private CandidateColumns current;
+  private boolean built;
+  private long builtAt;
 
   RouterView(ModelTargets targets, SignalBoard board, int cell, long rebuildNanos,
-      long dispatchRetentionNanos) {
+      long dispatchRetentionNanos, ColumnsBudget budget) {
     this.targets = targets;
     this.board = board;
     this.cell = cell;
@@ -55,7 +63,7 @@ final class RouterView {
     shownGpu = new int[n];
     routed = new int[n];
     flags = new byte[n];
-    figures = new CandidateColumns.Figures(n);
+    this.budget = budget;
     dispatches = new DispatchLog(dispatchRetentionNanos);
   }
 
@@ -64,13 +72,21 @@ final class RouterView {
    * newer signal has arrived since the last build.
    */
   CandidateColumns columns(long now) {
-    if (current != null && now - current.builtAtNanos() < rebuildNanos) {
-      return current;
+    if (built && now - builtAt < rebuildNanos) {
+      return current != null ? current : build(builtAt);
     }
-    if (resolve(now) || current == null) {
-      current = build(now);
+    if (resolve(now) || !built) {
+      return build(now);
     }
-    return current;
+    return current != null ? current : build(builtAt);
+  }
+
+  /** Gives up the figures and columns; how many targets they held. */
+  int release() {
+    targets.spareFigures.add(figures);
+    figures = null;
+    current = null;
+    return targets.size();
   }
 
   /** Brings each worker to its newest publication that has reached this router; any newer? */
@@ -78,7 +94,7 @@ final class RouterView {
     PublicationLog runtime = targets.runtimeLog;
     PublicationLog gpu = targets.gpuLog;
     long backlog = runtime.end() - runtimeCursor + gpu.end() - gpuCursor;
-    if (current == null || backlog > targets.size() || runtimeCursor < runtime.start()
+    if (!built || backlog > targets.size() || runtimeCursor < runtime.start()
         || gpuCursor < gpu.start()) {
       return rescan(now);
     }
@@ -111,9 +127,6 @@ final class RouterView {
         shownGpu[j] = g;
         mark(j, REFRESH);
         changed = true;
-      }
-      if (current == null) {
-        mark(j, REFRESH); // the first build writes every target
       }
     }
     inFlight.clear();
@@ -168,7 +181,16 @@ final class RouterView {
     flags[j] |= (byte) bits;
   }
 
-  private CandidateColumns build(long now) {
+  /** Columns as of {@code at}: now, or the last build's time when they are rebuilt as they were. */
+  private CandidateColumns build(long at) {
+    boolean held = figures != null;
+    if (!held) {
+      figures = targets.spareFigures.isEmpty() ? new CandidateColumns.Figures(targets.size())
+          : targets.spareFigures.pop();
+      for (int j = 0; j < targets.size(); j++) {
+        mark(j, REFRESH); // every target is written again
+      }
+    }
     int[] workers = targets.workers;
     long[] since = targets.since;
     long oldest = Long.MAX_VALUE;
@@ -192,7 +214,13 @@ final class RouterView {
       flags[j] = 0;
     }
     refreshCount = 0;
-    return targets.template.withFigures(figures, now);
+    current = targets.template.withFigures(figures, at);
+    built = true;
+    builtAt = at;
+    if (!held) {
+      budget.holds(this, targets.size());
+    }
+    return current;
   }
 
   /** This router sent a request to target {@code j} at {@code now}. */

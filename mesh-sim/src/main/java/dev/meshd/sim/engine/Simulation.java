@@ -72,6 +72,7 @@ public final class Simulation implements Workers.Listener {
   private final RouterView[][] views;
   private final long rebuildNanos;
   private final long dispatchRetention;
+  private final ColumnsBudget columnsBudget;
   private final SplittableRandom workload;
   private final SplittableRandom signals;
   private final SplittableRandom net;
@@ -79,7 +80,9 @@ public final class Simulation implements Workers.Listener {
   private final boolean replay;
   private final int traceType;
   private final double[] typeCumulative;
+  /** Per request type, its first model and how many copies its requests are spread over. */
   private final int[] typeModel;
+  private final int[] typeCopies;
   private final int[] maxOutput;
   private final String[] modelName;
   private final Zipf tenants;
@@ -108,7 +111,8 @@ public final class Simulation implements Workers.Listener {
   private final List<String> errors = new ArrayList<>();
 
   @SuppressWarnings("unchecked")
-  private Simulation(Scenario scenario, String strategy, Progress progress) {
+  private Simulation(Scenario scenario, String strategy, Progress progress,
+      ColumnsBudget columnsBudget) {
     this.scenario = scenario;
     this.config = scenario.config();
     this.fleet = scenario.fleet();
@@ -146,6 +150,7 @@ public final class Simulation implements Workers.Listener {
     // 1 has arrived): dispatches older than twice that are never counted again.
     dispatchRetention = 2 * (runtimePeriod + runtimeDelay) + rebuildNanos;
     views = new RouterView[cells][models.size()];
+    this.columnsBudget = columnsBudget;
     workerByName = HashMap.newHashMap(fleet.size);
     for (int w = 0; w < fleet.size; w++) {
       workerByName.put(fleet.name[w], w);
@@ -156,6 +161,7 @@ public final class Simulation implements Workers.Listener {
     int types = wl.types().size();
     typeCumulative = new double[types];
     typeModel = new int[types];
+    typeCopies = new int[types];
     maxOutput = new int[types];
     stats = new TypeStats[types];
     double total = 0;
@@ -164,8 +170,9 @@ public final class Simulation implements Workers.Listener {
       SimConfig.RequestType type = wl.types().get(t);
       total += type.weight();
       typeCumulative[t] = total;
-      typeModel[t] = models.indexOf(models.stream().filter(m -> m.name().equals(type.model()))
-          .findFirst().orElseThrow());
+      List<SimConfig.Model> served = config.modelsOf(type);
+      typeModel[t] = models.indexOf(served.getFirst());
+      typeCopies[t] = served.size();
       stats[t] = new TypeStats(type.name());
       maxOutput[t] = type.maxOutputTokens();
       if (type.name().equals(wl.traceType())) {
@@ -190,7 +197,13 @@ public final class Simulation implements Workers.Listener {
 
   /** Runs {@code strategy} on the scenario's workload to the last completion. */
   public static RunResult run(Scenario scenario, String strategy, Progress progress) {
-    return new Simulation(scenario, strategy, progress).run();
+    return new Simulation(scenario, strategy, progress, ColumnsBudget.ofHeap()).run();
+  }
+
+  /** As {@link #run(Scenario, String, Progress)} with the routers' columns bounded to so many. */
+  static RunResult run(Scenario scenario, String strategy, long columnsBudgetEntries) {
+    return new Simulation(scenario, strategy, Progress.NONE,
+        new ColumnsBudget(columnsBudgetEntries)).run();
   }
 
   private RunResult run() {
@@ -276,7 +289,10 @@ public final class Simulation implements Workers.Listener {
     }
     int tenant = tenants.sample(workload);
     int origin = workload.nextInt(cells);
-    int r = requests.add(now, type, tenant, origin, prompt, output);
+    // Drawn only for copies, so that a config without them keeps its workload stream.
+    int model = typeCopies[type] == 1 ? typeModel[type]
+        : typeModel[type] + workload.nextInt(typeCopies[type]);
+    int r = requests.add(now, type, model, tenant, origin, prompt, output);
     stats[type].arrived++;
     outstanding++;
     scheduleNextArrival();
@@ -304,7 +320,7 @@ public final class Simulation implements Workers.Listener {
       return;
     }
     int origin = requests.origin[r];
-    int model = typeModel[requests.type[r]];
+    int model = requests.model[r];
     RouterView view = view(origin, model);
     CandidateColumns columns = view.columns(now);
     SimConfig.Router rc = config.router();
@@ -333,7 +349,8 @@ public final class Simulation implements Workers.Listener {
   private RouterView view(int cell, int model) {
     RouterView view = views[cell][model];
     if (view == null) {
-      view = new RouterView(targets[model], board, cell, rebuildNanos, dispatchRetention);
+      view = new RouterView(targets[model], board, cell, rebuildNanos, dispatchRetention,
+          columnsBudget);
       views[cell][model] = view;
     }
     return view;
@@ -362,7 +379,7 @@ public final class Simulation implements Workers.Listener {
     }
     stats[requests.type[r]].hedged++;
     decisions++;
-    int model = typeModel[requests.type[r]];
+    int model = requests.model[r];
     dispatch(2 * r + 1, requests.hedgeWorker[r], now, view(requests.origin[r], model));
   }
 
