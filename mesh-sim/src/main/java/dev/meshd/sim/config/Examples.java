@@ -160,14 +160,14 @@ public final class Examples {
       # The issue's large fleet: 128 cells x 128 nodes x 8 H100 = 131,072 GPU workers, every one
       # serving. 128 models (copies of one 8B model: llm-0 ... llm-127) are each placed on 1,024
       # GPUs, 8 in every cell, so a decision scores its model's 1,024 candidates, as the
-      # production router does for a placement. At 3% of capacity (about 270,000 requests/s,
-      # some 2 per GPU per second) for 10 s of arrivals, so that a strategy runs in minutes on a
-      # 2-core machine (docs/simulation.md, "The large example"); raise target-load or duration
-      # on a bigger one. Needs a heap of about 6 GB: MESH_SIM_HEAP=6g.
+      # production router does for a placement. At 1% of capacity (about 90,000 requests/s,
+      # 0.7 per GPU per second) for 10 s of arrivals, so that a strategy runs in a few minutes
+      # on a 2-core machine (docs/simulation.md, "The large example"); raise target-load or
+      # duration on a bigger one. Runs in the default 4 GB heap.
       seed: 3
       duration: 10s
       workload:
-        arrivals: {process: poisson, target-load: 0.03}
+        arrivals: {process: poisson, target-load: 0.01}
         types:
           - {name: llm, model: llm, weight: 1,
              prompt-tokens: {dist: lognormal, mu: 3.8, sigma: 0.6},
