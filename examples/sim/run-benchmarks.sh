@@ -2,7 +2,8 @@
 # Reproduces the simulator figures of docs/benchmarks.md: the small example side by side, and
 # the heterogeneous fleet at 50%, 80% and 95% of capacity with Poisson arrivals and with the
 # Azure conversation trace replayed. Results go to sim-results/ (JSON, CSV, SVG per run).
-# Build first: ./mvnw -q -pl mesh-sim -am package -DskipTests
+# Build first: ./mvnw -q -pl mesh-sim -am package -DskipTests. With --large, also the large
+# example (docs/simulation.md, "The large example").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 sim=bin/mesh-sim
@@ -13,3 +14,8 @@ for config in hetero hetero-trace; do
     $sim run "examples/sim/$config.yaml" --load "$load" --quiet --out "sim-results/$config-$load"
   done
 done
+# The large example (131,072 GPU workers, all six strategies, some 10-15 minutes and a 4 GB heap
+# on the 2-core build machine): only with --large.
+if [ "${1:-}" = --large ]; then
+  /usr/bin/time -v $sim run examples/sim/large.yaml --out sim-results/large
+fi
