@@ -1,6 +1,7 @@
 package dev.meshd.sim.engine;
 
 import dev.meshd.router.CandidateColumns;
+import java.util.Arrays;
 
 /**
  * One cell's router's view of one model's workers, as the production router keeps it: columns
@@ -174,7 +175,7 @@ final class RouterView {
   private void mark(int j, int bits) {
     if (flags[j] == 0) {
       if (refreshCount == refresh.length) {
-        refresh = java.util.Arrays.copyOf(refresh, refresh.length * 2);
+        refresh = Arrays.copyOf(refresh, refresh.length * 2);
       }
       refresh[refreshCount++] = j;
     }

@@ -16,6 +16,8 @@ import dev.meshd.sim.report.RunResult;
 import dev.meshd.sim.report.TypeStats;
 import dev.meshd.sim.workload.Arrivals;
 import dev.meshd.sim.workload.Zipf;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -208,8 +210,7 @@ public final class Simulation implements Workers.Listener {
 
   private RunResult run() {
     long wallStart = System.nanoTime();
-    java.lang.management.ThreadMXBean threads =
-        java.lang.management.ManagementFactory.getThreadMXBean();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long cpuStart = threads.getCurrentThreadCpuTime();
     for (int w = 0; w < fleet.size; w++) {
       // Publication 0: every router starts knowing every worker idle (RouterView agrees).
