@@ -157,15 +157,19 @@ public final class Examples {
       """ + SIGNALS_AND_ROUTER;
 
   private static final String LARGE = """
-      # The issue's large fleet: 128 cells x 1,024 GPUs (131,072 workers). Each model is placed
-      # on a bounded set of 1,024 workers, so a decision scores 1,024 candidates, as the
-      # production router does for a placement. About 60% of capacity.
+      # The issue's large fleet: 128 cells x 128 nodes x 8 H100 = 131,072 GPU workers, every one
+      # serving. 128 models (copies of one 8B model: llm-0 ... llm-127) are each placed on 1,024
+      # GPUs, 8 in every cell, so a decision scores its model's 1,024 candidates, as the
+      # production router does for a placement. At 1% of capacity (about 90,000 requests/s,
+      # 0.7 per GPU per second) for 10 s of arrivals, so that a strategy runs in a few minutes
+      # on a 2-core machine (docs/simulation.md, "The large example"); raise target-load or
+      # duration on a bigger one. Runs in the default 4 GB heap.
       seed: 3
-      duration: 60s
+      duration: 10s
       workload:
-        arrivals: {process: poisson, target-load: 0.6}
+        arrivals: {process: poisson, target-load: 0.01}
         types:
-          - {name: llm, model: llm-0, weight: 1,
+          - {name: llm, model: llm, weight: 1,
              prompt-tokens: {dist: lognormal, mu: 3.8, sigma: 0.6},
              output-tokens: {dist: lognormal, mu: 4.6, sigma: 0.7}}
         tenants: {count: 1000, zipf-s: 1.1}
@@ -174,7 +178,8 @@ public final class Examples {
         cells-per-region: 16
         nodes: [{count: 128, profile: H100-80G, gpus: 8}]
       models:
-        - name: llm-0
+        - name: llm
+          copies: 128                # llm-0 ... llm-127; a request goes to one of them, evenly
           weights-gb: 16
           kv-bytes-per-token: 131072
           placements: [{replicas: 1024}]

@@ -72,16 +72,29 @@ public record SimConfig(Path source, long seed, Duration duration, List<String> 
   public record NodeGroup(int count, String profile, int gpus, int migSlices) {}
 
   /**
-   * A served model and where it is placed.
+   * A served model and where it is placed. A config's model with {@code copies: N} is N of these,
+   * named {@code name-0} to {@code name-(N-1)}, each placed as the config says, all of one
+   * family: the name request types give.
    *
    * @param kvBytesPerToken KV cache per token of context (0 when per request)
    * @param kvBytesPerRequest KV cache per request whatever its length (0 when per token)
+   * @param family the name request types give: the model's own, or for a copy the config's
    */
   public record Model(String name, long weightsBytes, double kvBytesPerToken,
-      long kvBytesPerRequest, List<PlacementGroup> placements) {
+      long kvBytesPerRequest, List<PlacementGroup> placements, String family) {
     public Model {
       placements = List.copyOf(placements);
     }
+
+    public Model(String name, long weightsBytes, double kvBytesPerToken, long kvBytesPerRequest,
+        List<PlacementGroup> placements) {
+      this(name, weightsBytes, kvBytesPerToken, kvBytesPerRequest, placements, name);
+    }
+  }
+
+  /** The models serving request type {@code t}'s model: one, or its copies (adjacent). */
+  public List<Model> modelsOf(RequestType t) {
+    return models.stream().filter(m -> m.family().equals(t.model())).toList();
   }
 
   /**

@@ -52,8 +52,10 @@ public final class SimConfigLoader {
   private static final List<String> PROFILE = List.of("name", "tokens-per-s",
       "prefill-tokens-per-s", "request-tokens-per-s", "concurrency", "vram-gb", "cost-per-hour",
       "batch-window");
-  private static final List<String> MODEL = List.of("name", "weights-gb", "kv-bytes-per-token",
-      "kv-gb-per-request", "placements");
+  private static final List<String> MODEL = List.of("name", "copies", "weights-gb",
+      "kv-bytes-per-token", "kv-gb-per-request", "placements");
+  /** Copies of one model a config may ask for: enough for the large example's 128 models. */
+  private static final int MAX_COPIES = 100_000;
   private static final List<String> PLACEMENT = List.of("replicas", "profiles", "pipeline");
   private static final List<String> PIPELINE = List.of("stages", "fabric", "bandwidth-gbps",
       "link-latency", "activation-bytes-per-token");
@@ -219,7 +221,7 @@ public final class SimConfigLoader {
       List<SimConfig.Model> models) {
     Optional<String> name = m.required("name", "a name such as llm").nonBlankText();
     Optional<String> model = m.required("model", "the name of one of models[]")
-        .oneOf(models.stream().map(SimConfig.Model::name).toList());
+        .oneOf(models.stream().map(SimConfig.Model::family).distinct().toList());
     double weight = m.get("weight").parsed(s -> number(s, 0, Double.MAX_VALUE, true)).orElse(1.0);
     Optional<Distribution> prompt = distribution(m.required("prompt-tokens",
         "a distribution such as {dist: lognormal, mu: 3.8, sigma: 0.6}"));
@@ -332,6 +334,12 @@ public final class SimConfigLoader {
     for (ConfigValue item : value.list()) {
       item.mappingIfValid(MODEL).ifPresent(m -> {
         Optional<String> name = m.required("name", "a model name").nonBlankText();
+        ConfigValue copiesValue = m.get("copies");
+        int asked = copiesValue.integer(1).orElse(1);
+        if (asked > MAX_COPIES) {
+          copiesValue.error(asked + " (expected: at most " + MAX_COPIES + ")");
+        }
+        int copies = asked > MAX_COPIES ? 1 : asked;
         double weightsGb = m.get("weights-gb").parsed(s -> number(s, 0, 1e6, true)).orElse(0.0);
         ConfigValue perToken = m.get("kv-bytes-per-token");
         ConfigValue perRequest = m.get("kv-gb-per-request");
@@ -364,8 +372,18 @@ public final class SimConfigLoader {
             replicaValues.add(replicas.isPresent() ? replicas : pm.get("profiles"));
           });
         }
-        name.ifPresent(n -> models.add(new SimConfig.Model(n, (long) (weightsGb * 1e9), kvToken,
-            (long) (kvRequestGb * 1e9), placements)));
+        int groups = replicaValues.size() - placements.size();
+        for (int c = 1; c < copies; c++) {
+          // Each copy's placements point at the same keys when they do not fit.
+          replicaValues.addAll(
+              new ArrayList<>(replicaValues.subList(groups, groups + placements.size())));
+        }
+        name.ifPresent(n -> {
+          for (int c = 0; c < copies; c++) {
+            models.add(new SimConfig.Model(copies == 1 ? n : n + "-" + c,
+                (long) (weightsGb * 1e9), kvToken, (long) (kvRequestGb * 1e9), placements, n));
+          }
+        });
       });
     }
     // The placements must fit the fleet: the same allocation the run will make.
@@ -377,7 +395,8 @@ public final class SimConfigLoader {
         for (SimConfig.Model m : models) {
           for (int i = 0; i < m.placements().size(); i++, flat++) {
             if (m == e.model() && i == e.group() && flat < replicaValues.size()) {
-              replicaValues.get(flat).error(e.getMessage());
+              boolean copy = !m.name().equals(m.family());
+              replicaValues.get(flat).error((copy ? m.name() + ": " : "") + e.getMessage());
             }
           }
         }

@@ -25,6 +25,8 @@ final class RequestTable {
   // Requests.
   long[] arrival = new long[0];
   int[] type = new int[0];
+  /** The model that serves it: its type's, or one of that model's copies. */
+  int[] model = new int[0];
   int[] tenant = new int[0];
   int[] origin = new int[0];
   int[] prompt = new int[0];
@@ -42,14 +44,15 @@ final class RequestTable {
   long[] kvNeed = new long[0];
 
   /** A new request; its attempts start as {@link #NONE}. */
-  int add(long arrivalNanos, int requestType, int requestTenant, int originCell, int promptTokens,
-      int outputTokens) {
+  int add(long arrivalNanos, int requestType, int requestModel, int requestTenant, int originCell,
+      int promptTokens, int outputTokens) {
     if (size == arrival.length) {
       grow(Math.max(1024, size * 2));
     }
     int r = size++;
     arrival[r] = arrivalNanos;
     type[r] = requestType;
+    model[r] = requestModel;
     tenant[r] = requestTenant;
     origin[r] = originCell;
     prompt[r] = promptTokens;
@@ -81,6 +84,7 @@ final class RequestTable {
   private void grow(int n) {
     arrival = Arrays.copyOf(arrival, n);
     type = Arrays.copyOf(type, n);
+    model = Arrays.copyOf(model, n);
     tenant = Arrays.copyOf(tenant, n);
     origin = Arrays.copyOf(origin, n);
     prompt = Arrays.copyOf(prompt, n);

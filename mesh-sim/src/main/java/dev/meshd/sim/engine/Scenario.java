@@ -84,11 +84,12 @@ public record Scenario(SimConfig config, Fleet fleet, Network network, Arrivals.
     }
     double fleetCapacity = Double.POSITIVE_INFINITY;
     for (int m = 0; m < config.models().size(); m++) {
-      String name = config.models().get(m).name();
+      String name = config.models().get(m).family();
+      long copies = config.models().stream().filter(x -> x.family().equals(name)).count();
       double modelShare = 0;
       for (int t = 0; t < types; t++) {
         if (w.types().get(t).model().equals(name)) {
-          modelShare += share[t];
+          modelShare += share[t] / copies; // a type's requests are spread evenly over the copies
         }
       }
       if (modelShare == 0) {
@@ -100,7 +101,8 @@ public record Scenario(SimConfig config, Fleet fleet, Network network, Arrivals.
         double seconds = 0;
         for (int t = 0; t < types; t++) {
           if (w.types().get(t).model().equals(name)) {
-            seconds += share[t] / modelShare * (prompt[t] / fleet.prefillTokensPerS[worker]
+            double typeShare = share[t] / copies / modelShare;
+            seconds += typeShare * (prompt[t] / fleet.prefillTokensPerS[worker]
                 + output[t] / fullBatch);
           }
         }

@@ -1,24 +1,30 @@
 package dev.meshd.sim.engine;
 
 import dev.meshd.sim.config.SimConfig;
+import dev.meshd.sim.fleet.Fleet;
+import java.util.SplittableRandom;
 
 /**
- * What each worker published last: its runtime figures (queue, running, KV use) and its GPU
- * figures (free VRAM, utilization), kept as rings of the last few publications per worker so
- * that a router can be handed any one still in flight to it (a delivery event names the
- * publication by number). Sized so that no publication is overwritten before its slowest delivery.
- * Not thread-safe.
+ * What each worker published and when each publication reaches each cell's router: runtime
+ * figures (queue, running, KV use) and GPU figures (free VRAM, utilization), kept as rings of the
+ * last few publications per worker, and with each publication the delay to every router, drawn
+ * when it is published. A router does not get an event per publication: it asks, when it rebuilds
+ * its columns, for the latest publication of a worker that has reached it by then ({@link
+ * #latestRuntime}, {@link #latestGpu}). That is what a delivery event per router gave, an older
+ * publication arriving after a newer one being ignored, without the events (128 per publication
+ * at 128 cells). Rings are sized so that no publication still in flight to a router, nor the
+ * newest one that has arrived, is overwritten. Not thread-safe.
  */
 final class SignalBoard {
 
-  final int runtimeRing;
-  final int gpuRing;
-  final int[] runtimeCount;
+  private final Fleet fleet;
+  private final int cells;
+  final Path runtime;
+  final Path gpu;
   final long[] runtimeTaken;
   final double[] queue;
   final double[] running;
   final double[] kvUsage;
-  final int[] gpuCount;
   final long[] gpuTaken;
   final double[] vramFree;
   final double[] utilization;
@@ -26,52 +32,181 @@ final class SignalBoard {
   final double[] busyAtLast;
   final long[] lastGpuNanos;
 
-  SignalBoard(int workers, SimConfig.Signals signals) {
-    runtimeRing = ring(signals.runtime());
-    gpuRing = ring(signals.gpu());
-    runtimeCount = new int[workers];
-    runtimeTaken = new long[workers * runtimeRing];
-    queue = new double[workers * runtimeRing];
-    running = new double[workers * runtimeRing];
-    kvUsage = new double[workers * runtimeRing];
-    gpuCount = new int[workers];
-    gpuTaken = new long[workers * gpuRing];
-    vramFree = new double[workers * gpuRing];
-    utilization = new double[workers * gpuRing];
+  SignalBoard(Fleet fleet, SimConfig.Signals signals) {
+    this.fleet = fleet;
+    this.cells = fleet.cells;
+    int workers = fleet.size;
+    runtime = new Path(signals.runtime(), workers, cells);
+    gpu = new Path(signals.gpu(), workers, cells);
+    runtimeTaken = new long[workers * runtime.ring];
+    queue = new double[workers * runtime.ring];
+    running = new double[workers * runtime.ring];
+    kvUsage = new double[workers * runtime.ring];
+    gpuTaken = new long[workers * gpu.ring];
+    vramFree = new double[workers * gpu.ring];
+    utilization = new double[workers * gpu.ring];
     busyAtLast = new double[workers];
     lastGpuNanos = new long[workers];
   }
 
-  private static int ring(SimConfig.SignalPath path) {
-    long maxDelay = Math.max(path.intraMax().toNanos(), path.interMax().toNanos());
-    return (int) Math.min(1 << 16, maxDelay / path.period().toNanos() + 3);
+  /**
+   * One signal type's publications: how many each worker made, and the delay of each of the
+   * recent ones to every cell's router, in a ring of {@link #ring} per worker.
+   */
+  static final class Path {
+    final int ring;
+    final long intraMin;
+    final long intraMax;
+    final long interMin;
+    final long interMax;
+    final int[] count;
+    /** Delays in ns, in int when the longest fits (it does for delays under 2.1 s). */
+    private final int[] delays;
+    private final long[] longDelays;
+    private final int cells;
+
+    Path(SimConfig.SignalPath path, int workers, int cells) {
+      this.cells = cells;
+      intraMin = path.intraMin().toNanos();
+      intraMax = path.intraMax().toNanos();
+      interMin = path.interMin().toNanos();
+      interMax = path.interMax().toNanos();
+      long maxDelay = Math.max(intraMax, interMax);
+      // In flight at any time: the publications of the last maxDelay, at most maxDelay / period
+      // + 1 of them, publication 0 at time 0 aside (it is no one's news); plus the newest that
+      // has arrived; plus one for good measure.
+      ring = (int) Math.min(1 << 16, maxDelay / path.period().toNanos() + 3);
+      count = new int[workers];
+      long slots = (long) workers * ring * cells;
+      if (slots > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("signals: " + workers + " workers x " + cells
+            + " cells x " + ring + " publications in flight is too many to track");
+      }
+      boolean fitsInt = maxDelay <= Integer.MAX_VALUE;
+      delays = fitsInt ? new int[(int) slots] : null;
+      longDelays = fitsInt ? null : new long[(int) slots];
+    }
+
+    int slot(int w, int k) {
+      return w * ring + k % ring;
+    }
+
+    long delay(int w, int k, int c) {
+      int i = slot(w, k) * cells + c;
+      return delays != null ? delays[i] : longDelays[i];
+    }
+
+    /**
+     * Draws publication k's delay to every router, in cell order (the order, and so the draws,
+     * of the delivery events this replaces).
+     */
+    void drawDelays(int w, int k, int workerCell, SplittableRandom random) {
+      int base = slot(w, k) * cells;
+      for (int c = 0; c < cells; c++) {
+        boolean intra = c == workerCell;
+        long min = intra ? intraMin : interMin;
+        long max = intra ? intraMax : interMax;
+        long d = max == min ? min : min + (long) (random.nextDouble() * (max - min));
+        if (delays != null) {
+          delays[base + c] = (int) d;
+        } else {
+          longDelays[base + c] = d;
+        }
+      }
+    }
+
+    /** The longest delay to any router. */
+    long maxDelay() {
+      return Math.max(intraMax, interMax);
+    }
+
+    /**
+     * When publication {@code k} of worker {@code w}, taken at {@code t}, reaches cell {@code
+     * c}'s router; {@code t} when that is at or before {@code now} whatever its delay (its delay
+     * may then have left the ring).
+     */
+    long arrival(int w, int k, int c, long t, long now, int workerCell) {
+      long max = c == workerCell ? intraMax : interMax;
+      return t + max <= now ? t : t + delay(w, k, c);
+    }
+
+    /**
+     * The newest publication of worker {@code w} that has reached cell {@code c}'s router by
+     * {@code now}, given that {@code shown} (at least) had: the one a router that took every
+     * delivery event as it came, ignoring the older ones that came late, would show.
+     */
+    int latest(int w, int c, int shown, long[] taken, long now, int workerCell) {
+      boolean intra = c == workerCell;
+      long min = intra ? intraMin : interMin;
+      long max = intra ? intraMax : interMax;
+      int newest = count[w] - 1;
+      for (int k = newest; k > shown; k--) {
+        if (newest - k >= ring) {
+          throw new IllegalStateException("worker " + w + ": publication " + k
+              + " fell out of the ring while in flight");
+        }
+        long t = taken[slot(w, k)];
+        if (t + max <= now) {
+          return k; // whatever its delay, it has arrived
+        }
+        if (t + min <= now && t + delay(w, k, c) <= now) {
+          return k;
+        }
+      }
+      return shown;
+    }
   }
 
-  /** Records a runtime publication; its number. */
-  int publishRuntime(int w, long now, double q, double r, double kv) {
-    int k = runtimeCount[w]++;
-    int slot = w * runtimeRing + k % runtimeRing;
+  /** Records a runtime publication and draws its delays to the routers; its number. */
+  int publishRuntime(int w, long now, double q, double r, double kv, SplittableRandom delays) {
+    int k = runtime.count[w]++;
+    int slot = runtime.slot(w, k);
     runtimeTaken[slot] = now;
     queue[slot] = q;
     running[slot] = r;
     kvUsage[slot] = kv;
+    if (delays != null) {
+      runtime.drawDelays(w, k, fleet.cell[w], delays);
+    }
     return k;
   }
 
-  int runtimeSlot(int w, int k) {
-    return w * runtimeRing + k % runtimeRing;
-  }
-
-  int publishGpu(int w, long now, double free, double util) {
-    int k = gpuCount[w]++;
-    int slot = w * gpuRing + k % gpuRing;
+  /** Records a GPU publication and draws its delays to the routers; its number. */
+  int publishGpu(int w, long now, double free, double util, SplittableRandom delays) {
+    int k = gpu.count[w]++;
+    int slot = gpu.slot(w, k);
     gpuTaken[slot] = now;
     vramFree[slot] = free;
     utilization[slot] = util;
+    if (delays != null) {
+      gpu.drawDelays(w, k, fleet.cell[w], delays);
+    }
     return k;
   }
 
+  long runtimeArrival(int w, int k, int c, long t, long now) {
+    return runtime.arrival(w, k, c, t, now, fleet.cell[w]);
+  }
+
+  long gpuArrival(int w, int k, int c, long t, long now) {
+    return gpu.arrival(w, k, c, t, now, fleet.cell[w]);
+  }
+
+  int runtimeSlot(int w, int k) {
+    return runtime.slot(w, k);
+  }
+
   int gpuSlot(int w, int k) {
-    return w * gpuRing + k % gpuRing;
+    return gpu.slot(w, k);
+  }
+
+  /** The newest runtime publication of {@code w} at cell {@code c}'s router at {@code now}. */
+  int latestRuntime(int w, int c, int shown, long now) {
+    return runtime.latest(w, c, shown, runtimeTaken, now, fleet.cell[w]);
+  }
+
+  /** The newest GPU publication of {@code w} at cell {@code c}'s router at {@code now}. */
+  int latestGpu(int w, int c, int shown, long now) {
+    return gpu.latest(w, c, shown, gpuTaken, now, fleet.cell[w]);
   }
 }

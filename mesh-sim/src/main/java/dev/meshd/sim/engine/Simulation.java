@@ -16,6 +16,8 @@ import dev.meshd.sim.report.RunResult;
 import dev.meshd.sim.report.TypeStats;
 import dev.meshd.sim.workload.Arrivals;
 import dev.meshd.sim.workload.Zipf;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,8 +48,6 @@ public final class Simulation implements Workers.Listener {
   private static final int HEDGE = 3;
   private static final int PUBLISH_RUNTIME = 4;
   private static final int PUBLISH_GPU = 5;
-  private static final int DELIVER_RUNTIME = 6;
-  private static final int DELIVER_GPU = 7;
 
   /** Told how a run is going, every few tens of thousands of events and at its end. */
   public interface Progress {
@@ -69,7 +69,12 @@ public final class Simulation implements Workers.Listener {
   private final RequestTable requests = new RequestTable();
   private final Workers workers;
   private final SignalBoard board;
+  private final ModelTargets[] targets;
+  /** Per cell and model; made when the cell's router first decides for the model. */
   private final RouterView[][] views;
+  private final long rebuildNanos;
+  private final long dispatchRetention;
+  private final ColumnsBudget columnsBudget;
   private final SplittableRandom workload;
   private final SplittableRandom signals;
   private final SplittableRandom net;
@@ -77,7 +82,9 @@ public final class Simulation implements Workers.Listener {
   private final boolean replay;
   private final int traceType;
   private final double[] typeCumulative;
+  /** Per request type, its first model and how many copies its requests are spread over. */
   private final int[] typeModel;
+  private final int[] typeCopies;
   private final int[] maxOutput;
   private final String[] modelName;
   private final Zipf tenants;
@@ -100,6 +107,8 @@ public final class Simulation implements Workers.Listener {
   private boolean arrivalsDone;
   private long outstanding;
   private long eventCount;
+  /** Publications times routers: the deliveries the routers resolve when they rebuild. */
+  private long deliveries;
   private long decisions;
   private long lastCompletion;
   private double vramUseSum;
@@ -108,7 +117,8 @@ public final class Simulation implements Workers.Listener {
   private final List<String> errors = new ArrayList<>();
 
   @SuppressWarnings("unchecked")
-  private Simulation(Scenario scenario, String strategy, Progress progress) {
+  private Simulation(Scenario scenario, String strategy, Progress progress,
+      ColumnsBudget columnsBudget) {
     this.scenario = scenario;
     this.config = scenario.config();
     this.fleet = scenario.fleet();
@@ -130,16 +140,23 @@ public final class Simulation implements Workers.Listener {
     timers = new WorkerTimers(fleet.size);
     workers = new Workers(fleet, requests, timers, this, kvPerToken, kvPerRequest,
         config.fleet().workerQueueLimit());
-    board = new SignalBoard(fleet.size, config.signals());
+    board = new SignalBoard(fleet, config.signals());
     runtimePeriod = config.signals().runtime().period().toNanos();
     gpuPeriod = config.signals().gpu().period().toNanos();
-    long rebuild = config.router().rebuildInterval().toNanos();
-    views = new RouterView[cells][models.size()];
-    for (int c = 0; c < cells; c++) {
-      for (int m = 0; m < models.size(); m++) {
-        views[c][m] = new RouterView(fleet, fleet.workersOfModel[m], modelName[m], rebuild);
-      }
+    rebuildNanos = config.router().rebuildInterval().toNanos();
+    // A router that has not looked at the logs for a delay and a period rescans its workers.
+    long runtimeDelay = board.runtime.maxDelay();
+    long gpuDelay = board.gpu.maxDelay();
+    targets = new ModelTargets[models.size()];
+    for (int m = 0; m < models.size(); m++) {
+      targets[m] = new ModelTargets(fleet, fleet.workersOfModel[m], modelName[m],
+          2 * runtimeDelay + runtimePeriod, 2 * gpuDelay + gpuPeriod);
     }
+    // Every worker's shown runtime signal is younger than a period and a delay (once publication
+    // 1 has arrived): dispatches older than twice that are never counted again.
+    dispatchRetention = 2 * (runtimePeriod + runtimeDelay) + rebuildNanos;
+    views = new RouterView[cells][models.size()];
+    this.columnsBudget = columnsBudget;
     workerByName = HashMap.newHashMap(fleet.size);
     for (int w = 0; w < fleet.size; w++) {
       workerByName.put(fleet.name[w], w);
@@ -150,6 +167,7 @@ public final class Simulation implements Workers.Listener {
     int types = wl.types().size();
     typeCumulative = new double[types];
     typeModel = new int[types];
+    typeCopies = new int[types];
     maxOutput = new int[types];
     stats = new TypeStats[types];
     double total = 0;
@@ -158,8 +176,9 @@ public final class Simulation implements Workers.Listener {
       SimConfig.RequestType type = wl.types().get(t);
       total += type.weight();
       typeCumulative[t] = total;
-      typeModel[t] = models.indexOf(models.stream().filter(m -> m.name().equals(type.model()))
-          .findFirst().orElseThrow());
+      List<SimConfig.Model> served = config.modelsOf(type);
+      typeModel[t] = models.indexOf(served.getFirst());
+      typeCopies[t] = served.size();
       stats[t] = new TypeStats(type.name());
       maxOutput[t] = type.maxOutputTokens();
       if (type.name().equals(wl.traceType())) {
@@ -197,15 +216,24 @@ public final class Simulation implements Workers.Listener {
 
   /** Runs {@code strategy} on the scenario's workload to the last completion. */
   public static RunResult run(Scenario scenario, String strategy, Progress progress) {
-    return new Simulation(scenario, strategy, progress).run();
+    return new Simulation(scenario, strategy, progress, ColumnsBudget.ofHeap()).run();
+  }
+
+  /** As {@link #run(Scenario, String, Progress)} with the routers' columns bounded to so many. */
+  static RunResult run(Scenario scenario, String strategy, long columnsBudgetEntries) {
+    return new Simulation(scenario, strategy, Progress.NONE,
+        new ColumnsBudget(columnsBudgetEntries)).run();
   }
 
   private RunResult run() {
     long wallStart = System.nanoTime();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpuStart = threads.getCurrentThreadCpuTime();
     for (int w = 0; w < fleet.size; w++) {
       // Publication 0: every router starts knowing every worker idle (RouterView agrees).
-      board.publishRuntime(w, 0, 0, 0, 0);
-      board.publishGpu(w, 0, 1.0 - (double) fleet.weightsBytes[w] / fleet.vramBytes[w], 0);
+      board.publishRuntime(w, 0, 0, 0, 0, null);
+      board.publishGpu(w, 0, 1.0 - (double) fleet.weightsBytes[w] / fleet.vramBytes[w], 0,
+          null);
       events.schedule(1 + (long) (signals.nextDouble() * runtimePeriod), PUBLISH_RUNTIME, w, 0);
       events.schedule(1 + (long) (signals.nextDouble() * gpuPeriod), PUBLISH_GPU, w, 0);
     }
@@ -226,8 +254,8 @@ public final class Simulation implements Workers.Listener {
         handle(events.kind(), events.a(), events.b(), now);
       }
       if ((++eventCount & 0xFFFF) == 0) {
-        progress.update(strategy, now, durationNanos, eventCount, System.nanoTime() - wallStart,
-            false);
+        progress.update(strategy, now, durationNanos, eventCount + deliveries,
+            System.nanoTime() - wallStart, false);
         if (now > maxNanos) {
           errors.add("stopped at " + now / 1e9 + " s of simulated time with " + outstanding
               + " request(s) outstanding: the fleet cannot drain this load");
@@ -236,8 +264,8 @@ public final class Simulation implements Workers.Listener {
       }
     }
     long wall = System.nanoTime() - wallStart;
-    progress.update(strategy, now, durationNanos, eventCount, wall, true);
-    return result(wall);
+    progress.update(strategy, now, durationNanos, eventCount + deliveries, wall, true);
+    return result(wall, threads.getCurrentThreadCpuTime() - cpuStart);
   }
 
   private void handle(int kind, int a, int b, long now) {
@@ -248,19 +276,6 @@ public final class Simulation implements Workers.Listener {
       case HEDGE -> onHedge(a, now);
       case PUBLISH_RUNTIME -> onPublishRuntime(a, now);
       case PUBLISH_GPU -> onPublishGpu(a, now);
-      case DELIVER_RUNTIME -> {
-        int k = b / cells;
-        int slot = board.runtimeSlot(a, k);
-        views[b % cells][fleet.model[a]].deliverRuntime(fleet.indexInModel[a], k,
-            board.runtimeTaken[slot], board.queue[slot], board.running[slot],
-            board.kvUsage[slot]);
-      }
-      case DELIVER_GPU -> {
-        int k = b / cells;
-        int slot = board.gpuSlot(a, k);
-        views[b % cells][fleet.model[a]].deliverGpu(fleet.indexInModel[a], k,
-            board.vramFree[slot], board.utilization[slot]);
-      }
       default -> throw new IllegalStateException("event kind " + kind);
     }
   }
@@ -292,7 +307,10 @@ public final class Simulation implements Workers.Listener {
     }
     int tenant = tenants.sample(workload);
     int origin = workload.nextInt(cells);
-    int r = requests.add(now, type, tenant, origin, prompt, output);
+    // Drawn only for copies, so that a config without them keeps its workload stream.
+    int model = typeCopies[type] == 1 ? typeModel[type]
+        : typeModel[type] + workload.nextInt(typeCopies[type]);
+    int r = requests.add(now, type, model, tenant, origin, prompt, output);
     stats[type].arrived++;
     outstanding++;
     scheduleNextArrival();
@@ -320,8 +338,8 @@ public final class Simulation implements Workers.Listener {
       return;
     }
     int origin = requests.origin[r];
-    int model = typeModel[requests.type[r]];
-    RouterView view = views[origin][model];
+    int model = requests.model[r];
+    RouterView view = view(origin, model);
     CandidateColumns columns = view.columns(now);
     SimConfig.Router rc = config.router();
     // maxTokens is what a client sends, the type's bound, not the length the answer will have:
@@ -344,6 +362,16 @@ public final class Simulation implements Workers.Listener {
       requests.hedgeWorker[r] = worker(chosen.get(1));
       events.schedule(now + rc.hedgeDelay().toNanos(), HEDGE, r, 0);
     }
+  }
+
+  private RouterView view(int cell, int model) {
+    RouterView view = views[cell][model];
+    if (view == null) {
+      view = new RouterView(targets[model], board, cell, rebuildNanos, dispatchRetention,
+          columnsBudget);
+      views[cell][model] = view;
+    }
+    return view;
   }
 
   private int worker(ScoredTarget target) {
@@ -369,8 +397,8 @@ public final class Simulation implements Workers.Listener {
     }
     stats[requests.type[r]].hedged++;
     decisions++;
-    int model = typeModel[requests.type[r]];
-    dispatch(2 * r + 1, requests.hedgeWorker[r], now, views[requests.origin[r]][model]);
+    int model = requests.model[r];
+    dispatch(2 * r + 1, requests.hedgeWorker[r], now, view(requests.origin[r], model));
   }
 
   private void reject(int r, int reason) {
@@ -450,12 +478,13 @@ public final class Simulation implements Workers.Listener {
     long held = workers.kvHeldBytes(w);
     double kv = fleet.kvCapacityBytes[w] == 0 ? 1.0
         : Math.min(1.0, (double) held / fleet.kvCapacityBytes[w]);
-    int k = board.publishRuntime(w, now, workers.waitingCount[w], workers.used[w], kv);
+    int k = board.publishRuntime(w, now, workers.waitingCount[w], workers.used[w], kv, signals);
+    targets[fleet.model[w]].runtimeLog.add(now, fleet.indexInModel[w], k);
+    deliveries += cells;
     double vramUse = (double) (fleet.weightsBytes[w] + held) / fleet.vramBytes[w];
     vramUseSum += vramUse;
     vramSamples++;
     vramPeak = Math.max(vramPeak, vramUse);
-    deliver(w, k, DELIVER_RUNTIME, config.signals().runtime(), now);
     if (!finished()) {
       events.schedule(now + runtimePeriod, PUBLISH_RUNTIME, w, 0);
     }
@@ -469,26 +498,17 @@ public final class Simulation implements Workers.Listener {
     board.lastGpuNanos[w] = now;
     double free = 1.0 - (double) (fleet.weightsBytes[w] + workers.kvHeldBytes(w))
         / fleet.vramBytes[w];
-    int k = board.publishGpu(w, now, free, Math.min(1.0, util));
-    deliver(w, k, DELIVER_GPU, config.signals().gpu(), now);
+    int k = board.publishGpu(w, now, free, Math.min(1.0, util), signals);
+    targets[fleet.model[w]].gpuLog.add(now, fleet.indexInModel[w], k);
+    deliveries += cells;
     if (!finished()) {
       events.schedule(now + gpuPeriod, PUBLISH_GPU, w, 0);
     }
   }
 
-  private void deliver(int w, int k, int kind, SimConfig.SignalPath path, long now) {
-    for (int c = 0; c < cells; c++) {
-      boolean intra = c == fleet.cell[w];
-      long min = (intra ? path.intraMin() : path.interMin()).toNanos();
-      long max = (intra ? path.intraMax() : path.interMax()).toNanos();
-      long delay = max == min ? min : min + (long) (signals.nextDouble() * (max - min));
-      events.schedule(now + delay, kind, w, k * cells + c);
-    }
-  }
-
   // ---- the result
 
-  private RunResult result(long wall) {
+  private RunResult result(long wall, long cpu) {
     TypeStats all = new TypeStats("all");
     for (TypeStats s : stats) {
       all.add(s);
@@ -515,6 +535,6 @@ public final class Simulation implements Workers.Listener {
     return new RunResult(strategy, List.of(stats), List.of(linkStats), all, makespan,
         utilization,
         vramSamples == 0 ? 0 : vramUseSum / vramSamples, vramPeak, fleet.costPerSecond(),
-        eventCount, wall, decisions, scenario.arrivals().meanRate(), errors);
+        eventCount + deliveries, deliveries, wall, cpu, decisions, scenario.arrivals().meanRate(), errors);
   }
 }

@@ -100,9 +100,12 @@ public final class Reports {
       n.put("vram_use_peak", r.vramUsePeak());
       n.put("cost_per_1k_tokens", r.costPer1kTokens());
       n.put("events", r.events());
+      n.put("signal_deliveries", r.signalDeliveries());
       n.put("events_per_s", r.eventsPerSecond());
       n.put("decisions", r.decisions());
       n.put("wall_s", r.wallNanos() / 1e9);
+      n.put("cpu_s", r.cpuNanos() / 1e9);
+      n.put("events_per_cpu_s", r.eventsPerCpuSecond());
       ArrayNode errors = n.putArray("conservation_errors");
       r.conservationErrors().forEach(errors::add);
       stats(n.putObject("all"), r.all());

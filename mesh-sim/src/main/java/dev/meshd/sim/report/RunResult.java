@@ -17,8 +17,12 @@ import java.util.List;
  * @param vramUseMean mean sampled VRAM in use over VRAM, across workers and samples
  * @param vramUsePeak the highest sampled VRAM use of any worker
  * @param fleetCostPerSecond price of the whole fleet per second
- * @param events events the engine processed
+ * @param events events the engine processed, each signal delivery to a router counted (one per
+ *     publication per cell, resolved by the router when it rebuilds, not scheduled)
+ * @param signalDeliveries of {@code events}, the signal deliveries
  * @param wallNanos how long the run took
+ * @param cpuNanos CPU time of the thread that ran it (on a shared machine, steadier than wall
+ *     time)
  * @param decisions routing decisions made (hedges included)
  * @param offeredRate mean arrivals per second of the workload as run
  * @param conservationErrors broken invariants found at the end; empty when all is well
@@ -26,7 +30,8 @@ import java.util.List;
 public record RunResult(String strategy, List<TypeStats> types, List<TypeStats> links,
     TypeStats all,
     long makespanNanos, double gpuUtilization, double vramUseMean, double vramUsePeak,
-    double fleetCostPerSecond, long events, long wallNanos, long decisions, double offeredRate,
+    double fleetCostPerSecond, long events, long signalDeliveries, long wallNanos,
+    long cpuNanos, long decisions, double offeredRate,
     List<String> conservationErrors) {
 
   public RunResult {
@@ -56,5 +61,10 @@ public record RunResult(String strategy, List<TypeStats> types, List<TypeStats> 
 
   public double eventsPerSecond() {
     return wallNanos == 0 ? 0 : events * 1e9 / wallNanos;
+  }
+
+  /** Events per second of the simulation thread's CPU time. */
+  public double eventsPerCpuSecond() {
+    return cpuNanos <= 0 ? 0 : events * 1e9 / cpuNanos;
   }
 }

@@ -103,6 +103,20 @@ class SimConfigLoaderTest {
   }
 
   @Test
+  void copiesThatDoNotFitAreRefusedAtTheirPlacementNamingTheCopy() {
+    List<ConfigError> e = errors(VALID.replace("{name: m, weights-gb: 16",
+        "{name: m, copies: 3, weights-gb: 16").replace("kv-bytes-per-token: 131072}",
+        "kv-bytes-per-token: 131072, placements: [{replicas: 3}]}"));
+    assertThat(e).singleElement().satisfies(err -> {
+      assertThat(err.key()).isEqualTo("models[0].placements[0].replicas");
+      assertThat(err.message()).contains("m-2: 3 replica(s)").contains("expected: at most 2");
+    });
+    assertThat(errors(VALID.replace("{name: m, weights-gb: 16",
+        "{name: m, copies: 0, weights-gb: 16"))).singleElement()
+        .satisfies(err -> assertThat(err.key()).isEqualTo("models[0].copies"));
+  }
+
+  @Test
   void aMissingSectionAndAMissingTraceAreNamed() {
     List<ConfigError> e = errors("""
         fleet: {cells: 1, nodes: [{count: 1, profile: H100-80G}]}

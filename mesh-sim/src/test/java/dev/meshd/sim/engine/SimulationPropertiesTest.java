@@ -94,10 +94,23 @@ class SimulationPropertiesTest {
         Simulation.run(first, StrategyNames.HYBRID, Simulation.Progress.NONE).all().endToEnd);
   }
 
+  @Test
+  void routersThatGiveUpTheirColumnsDecideExactlyAsRoutersThatKeepThem() throws Exception {
+    Scenario scenario = Scenario.of(busy(42, true));
+    for (String strategy : List.of(StrategyNames.POWER_OF_TWO, StrategyNames.HYBRID)) {
+      // Budget 1: every view but the last to build gives its columns up and rebuilds them from
+      // the board when it next decides.
+      RunResult bounded = Simulation.run(scenario, strategy, 1);
+      RunResult unbounded = Simulation.run(scenario, strategy, Long.MAX_VALUE);
+      assertThat(json(bounded)).as(strategy).isEqualTo(json(unbounded));
+    }
+  }
+
   private static String json(RunResult r) throws Exception {
     RunResult noWall = new RunResult(r.strategy(), r.types(), r.links(), r.all(),
-        r.makespanNanos(), r.gpuUtilization(), r.vramUseMean(), r.vramUsePeak(), r.fleetCostPerSecond(), r.events(),
-        0, r.decisions(), r.offeredRate(), r.conservationErrors());
+        r.makespanNanos(), r.gpuUtilization(), r.vramUseMean(), r.vramUsePeak(),
+        r.fleetCostPerSecond(), r.events(), r.signalDeliveries(), 0, 0, r.decisions(),
+        r.offeredRate(), r.conservationErrors());
     return Reports.json("x", 1, List.of(noWall));
   }
 
