@@ -70,6 +70,11 @@ public final class CandidateColumns {
   /** Per-column figures derived for a recurring key (a strategy's static score terms). */
   private final java.util.concurrent.ConcurrentHashMap<Object, double[]> derived =
       new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Per-column figures that depend on the targets' identities alone (locality to an origin),
+   * shared with every {@link #withFigures} copy, whose identities are these.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Object, double[]> layoutDerived;
 
   private CandidateColumns(List<Candidate> list, long builtAtNanos, int[] keyRank) {
     int n = list.size();
@@ -92,6 +97,7 @@ public final class CandidateColumns {
     symbols = new HashMap<>();
     indexByKey = HashMap.newHashMap(n);
     routed = new AtomicIntegerArray(n);
+    layoutDerived = new java.util.concurrent.ConcurrentHashMap<>();
     for (int i = 0; i < n; i++) {
       Candidate c = candidates[i];
       queueDepth[i] = c.queueDepth();
@@ -216,6 +222,7 @@ public final class CandidateColumns {
     symbols = layout.symbols;
     indexByKey = layout.indexByKey;
     routed = new AtomicIntegerArray(f.routed);
+    layoutDerived = layout.layoutDerived;
   }
 
   /**
@@ -326,13 +333,28 @@ public final class CandidateColumns {
    * be modified.
    */
   public double[] derived(Object key, java.util.function.Supplier<double[]> compute) {
-    double[] known = derived.get(key);
+    return memo(derived, key, compute);
+  }
+
+  /**
+   * {@link #derived} for a figure that depends only on the targets' identities (node, host,
+   * zone, region, key) and {@code key}, not on their load figures: shared by these columns and
+   * every copy {@link #withFigures} makes of them, so a simulator that derives new columns
+   * thousands of times per second computes it once. Bounded by {@link #MAX_DERIVED} the same way.
+   */
+  public double[] layoutDerived(Object key, java.util.function.Supplier<double[]> compute) {
+    return memo(layoutDerived, key, compute);
+  }
+
+  private static double[] memo(java.util.Map<Object, double[]> memo, Object key,
+      java.util.function.Supplier<double[]> compute) {
+    double[] known = memo.get(key);
     if (known != null) {
       return known;
     }
     double[] computed = compute.get();
-    if (derived.size() < MAX_DERIVED) {
-      derived.putIfAbsent(key, computed);
+    if (memo.size() < MAX_DERIVED) {
+      memo.putIfAbsent(key, computed);
     }
     return computed;
   }

@@ -206,7 +206,8 @@ final class WeightedTerms {
 
   /** {@link #staticSum(Candidate)} of every column, read from the columns. */
   private double[] staticSums(CandidateColumns columns) {
-    double[] localities = origin == null ? null : localities(columns, origin);
+    double[] localities = origin == null ? null
+        : columns.layoutDerived(origin, () -> localities(columns, origin));
     double[] sums = new double[columns.size()];
     for (int i = 0; i < sums.length; i++) {
       double sum = 0;

@@ -94,6 +94,7 @@ class ColumnsMatchCandidatesTest {
       TargetScorer onBuilt = new Strategies(new SplittableRandom(5)).forName(name).orElseThrow();
       TargetScorer onRefigured = new Strategies(new SplittableRandom(5)).forName(name)
           .orElseThrow();
+      Strategies warmUp = new Strategies(new SplittableRandom(6));
       int compared = 0;
       for (int f = 0; f < FLEETS; f++) {
         int n = 1 + r.nextInt(60);
@@ -115,11 +116,20 @@ class ColumnsMatchCandidatesTest {
               c.routedSinceSignal());
         }
         CandidateColumns built = CandidateColumns.of(after, BUILT_AT);
-        CandidateColumns refigured = CandidateColumns.of(before, 0).withFigures(figures, BUILT_AT);
+        CandidateColumns original = CandidateColumns.of(before, 0);
+        CandidateColumns refigured = original.withFigures(figures, BUILT_AT);
         ScoringContext context = context(r);
         Admission admission = new Admission(r.nextBoolean() ? 0 : 2 + r.nextInt(3), 0);
         long now = BUILT_AT + r.nextInt(3) * 700_000_000L;
         int k = 1 + r.nextInt(Math.min(n + 3, 8));
+        // A decision on the original columns first (its own scorer, so no draw is taken from
+        // the compared ones): what it derives from identities alone (locality to the origin)
+        // is shared with the refigured copy, which must still decide as freshly built columns.
+        EligibleTargets fromOriginal = TargetFilters.eligible(original, context,
+            Admission.UNLIMITED, 0);
+        if (fromOriginal.size() > 0) {
+          warmUp.forName(name).orElseThrow().best(context, fromOriginal, 1);
+        }
 
         EligibleTargets fromBuilt = TargetFilters.eligible(built, context, admission, now);
         EligibleTargets fromRefigured = TargetFilters.eligible(refigured, context, admission, now);
