@@ -43,8 +43,9 @@ public final class HybridScorer implements TargetScorer {
 
   @Override
   public List<ScoredTarget> rank(ScoringContext context, List<Candidate> eligible) {
-    List<ScoredTarget> ranked = new ArrayList<>(Ranking.sorted(
-        WeightedTerms.loadAndPlacement(context, true).scoredAll(eligible)));
+    List<ScoredTarget> scored = WeightedTerms.loadAndPlacement(context, true)
+        .scoredAll(eligible);
+    List<ScoredTarget> ranked = new ArrayList<>(Ranking.sorted(scored));
     double best = ranked.getFirst().score();
     int ties = 1;
     while (ties < ranked.size() && best - ranked.get(ties).score() <= TIE) {
@@ -52,7 +53,23 @@ public final class HybridScorer implements TargetScorer {
     }
     if (ties > 1) {
       // Move a random one of the near-equal best targets to the front; the rest keep order.
-      ScoredTarget chosen = ranked.remove(random.nextInt(ties));
+      // The draw counts the ties in the order they were given (not in ranked order), so that
+      // best() finds the same one in a single pass over the scores.
+      int pick = random.nextInt(ties);
+      ScoredTarget first = ranked.getFirst();
+      ScoredTarget chosen = null;
+      for (ScoredTarget t : scored) {
+        if ((t == first || best - t.score() <= TIE) && pick-- == 0) {
+          chosen = t;
+          break;
+        }
+      }
+      for (int i = 0; i < ranked.size(); i++) {
+        if (ranked.get(i) == chosen) {
+          ranked.remove(i);
+          break;
+        }
+      }
       ranked.addFirst(chosen);
     }
     return ranked;
@@ -91,9 +108,9 @@ public final class HybridScorer implements TargetScorer {
 
   /**
    * {@link #rank}'s first k positions without sorting: the near-equal best targets are exactly
-   * the first {@code ties} of the sorted order, so counting them needs only the best score, and
-   * the random pick (the same single draw as {@code rank}) is found by rank among them when it
-   * falls beyond the best k.
+   * those within {@link #TIE} of the best score, so counting them needs only the best score, and
+   * the random pick (the same single draw as {@code rank}, counted in the given order) is found
+   * in one more pass.
    */
   private int[] bestFirstWithTiePick(double[] scores, int k, Selection.IndexOrder order) {
     int n = scores.length;
@@ -109,28 +126,21 @@ public final class HybridScorer implements TargetScorer {
       return top;
     }
     int pick = random.nextInt(ties);
-    int[] chosenFirst = new int[k];
-    if (pick < k) {
-      chosenFirst[0] = top[pick];
-      System.arraycopy(top, 0, chosenFirst, 1, pick);
-      System.arraycopy(top, pick + 1, chosenFirst, pick + 1, k - pick - 1);
-    } else {
-      chosenFirst[0] = nthTie(scores, best, ties, pick, order);
-      System.arraycopy(top, 0, chosenFirst, 1, k - 1);
-    }
-    return chosenFirst;
-  }
-
-  /** The target at position {@code rank} of the sorted order, which lies among the ties. */
-  private static int nthTie(double[] scores, double best, int ties, int rank,
-      Selection.IndexOrder order) {
-    int[] tied = new int[ties];
-    int t = 0;
-    for (int i = 0; i < scores.length && t < ties; i++) {
-      if (best - scores[i] <= TIE) {
-        tied[t++] = i;
+    int chosen = -1;
+    for (int i = 0; i < n; i++) {
+      if ((i == top[0] || best - scores[i] <= TIE) && pick-- == 0) {
+        chosen = i;
+        break;
       }
     }
-    return Selection.select(tied, 0, ties, rank, order);
+    // The chosen one first, then the best k in order without it.
+    int[] chosenFirst = new int[k];
+    chosenFirst[0] = chosen;
+    for (int t = 0, c = 1; c < k; t++) {
+      if (top[t] != chosen) {
+        chosenFirst[c++] = top[t];
+      }
+    }
+    return chosenFirst;
   }
 }
