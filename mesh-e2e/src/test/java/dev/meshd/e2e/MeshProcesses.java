@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * Real {@code mesh-agent} processes started through {@code bin/mesh-agent} from copies of the
  * example configs, with every loopback port rewritten to a free one. Closing it kills every
- * process it started.
+ * process it started; agents are started with {@code --exit-with-parent}, so they also stop
+ * when the test JVM itself is killed.
  */
 final class MeshProcesses implements AutoCloseable {
 
@@ -63,7 +64,7 @@ final class MeshProcesses implements AutoCloseable {
   Process startAgent(String node) throws IOException {
     ProcessBuilder pb =
         new ProcessBuilder(ROOT.resolve("bin/mesh-agent").toString(), "start", "--config",
-            config(node).toString())
+            config(node).toString(), "--exit-with-parent")
             .redirectErrorStream(true)
             .redirectOutput(workDir.resolve(node + ".log").toFile());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));

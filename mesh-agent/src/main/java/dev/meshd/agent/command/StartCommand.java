@@ -6,10 +6,12 @@ import dev.meshd.agent.logging.LoggingSetup;
 import dev.meshd.core.config.AgentConfig;
 import dev.meshd.core.gpu.GpuProbes;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -21,8 +23,16 @@ public final class StartCommand implements Callable<Integer> {
 
   @Mixin ConfigFileOption config;
 
+  @Option(names = "--exit-with-parent",
+      description = "Stop (as on SIGTERM: leave the cluster, drain, exit 0) when the process "
+          + "that started this one exits, even by SIGKILL: for supervisors and test harnesses "
+          + "whose children must not outlive them.")
+  boolean exitWithParent;
+
   @Override
   public Integer call() {
+    // Taken first: a parent that dies while the agent starts would leave it reparented.
+    Optional<ProcessHandle> parent = ProcessHandle.current().parent();
     AgentConfig agentConfig = ConfigFiles.loadOrReport(config.file, spec.commandLine().getErr());
     if (agentConfig == null) {
       return ExitCodes.INVALID_INPUT;
@@ -46,6 +56,9 @@ public final class StartCommand implements Callable<Integer> {
     } catch (AgentStartException | IllegalArgumentException e) {
       spec.commandLine().getErr().println("mesh-agent: " + e.getMessage());
       return ExitCodes.UNAVAILABLE;
+    }
+    if (exitWithParent) {
+      ParentWatch.onExit(parent, () -> System.exit(ExitCodes.OK));
     }
     try {
       stopped.await();
