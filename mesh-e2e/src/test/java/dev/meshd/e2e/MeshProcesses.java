@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 /**
  * Real {@code mesh-agent} processes started through {@code bin/mesh-agent} from copies of the
  * example configs, with every loopback port rewritten to a free one. Closing it kills every
- * process it started; agents are started with {@code --exit-with-parent}, so they also stop
- * when the test JVM itself is killed.
+ * process it started; agents and fake runtimes are started with {@code --exit-with-parent}, so
+ * they also stop when the test JVM itself is killed.
  */
 final class MeshProcesses implements AutoCloseable {
 
@@ -80,7 +80,7 @@ final class MeshProcesses implements AutoCloseable {
    */
   Process startFakeRuntime(String id, int examplePort, String... options) throws IOException {
     List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/fake-runtime").toString(),
-        "--listen", "127.0.0.1:" + port(examplePort), "--id", id));
+        "--listen", "127.0.0.1:" + port(examplePort), "--id", id, "--exit-with-parent"));
     command.addAll(List.of(options));
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true)

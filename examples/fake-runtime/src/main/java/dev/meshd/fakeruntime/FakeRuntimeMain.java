@@ -81,8 +81,15 @@ public final class FakeRuntimeMain implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   Duration stall;
 
+  @Option(names = "--exit-with-parent",
+      description = "Stop (as on SIGTERM) when the process that started this one exits, even "
+          + "by SIGKILL, so a killed test harness leaves no runtime behind.")
+  boolean exitWithParent;
+
   @Override
   public Integer call() {
+    // Taken first: a parent that dies while this starts would leave it reparented.
+    java.util.Optional<ProcessHandle> parent = ProcessHandle.current().parent();
     FakeRuntimeConfig config;
     try {
       config = new FakeRuntimeConfig(listen, id,
@@ -110,6 +117,9 @@ public final class FakeRuntimeMain implements Callable<Integer> {
     System.out.println("fake-runtime listening on " + runtime.baseUri() + " models="
         + config.models());
     System.out.flush();
+    if (exitWithParent) {
+      parent.ifPresent(p -> p.onExit().thenRun(() -> System.exit(0)));
+    }
     try {
       stopped.await();
     } catch (InterruptedException e) {

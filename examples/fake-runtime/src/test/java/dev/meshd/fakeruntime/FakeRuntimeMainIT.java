@@ -67,6 +67,34 @@ class FakeRuntimeMainIT {
   }
 
   @Test
+  void withExitWithParentItStopsWhenItsParentIsKilled() throws Exception {
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    // A shell starts it in the background, prints its pid and waits: the shell is its parent.
+    Process shell = new ProcessBuilder("bash", "-c", "\"$@\" & echo $!; wait",
+        "sh", java, "-cp", System.getProperty("java.class.path"),
+        FakeRuntimeMain.class.getName(), "--listen", "127.0.0.1:0", "--exit-with-parent")
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    ProcessHandle runtime = null;
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(shell.getInputStream(),
+          StandardCharsets.UTF_8));
+      runtime = ProcessHandle.of(Long.parseLong(out.readLine().strip())).orElseThrow();
+      // Started (its parent taken, the watch set) once it says where it listens.
+      String line = out.readLine();
+      assertThat(line).startsWith("fake-runtime listening on ");
+
+      shell.destroyForcibly(); // SIGKILL: the shell can pass nothing on
+
+      assertThat(runtime.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+    } finally {
+      if (runtime != null) {
+        runtime.destroyForcibly();
+      }
+      shell.destroyForcibly();
+    }
+  }
+
+  @Test
   void badOptionsExitWith2() throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
     Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
