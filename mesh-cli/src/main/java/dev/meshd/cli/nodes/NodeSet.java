@@ -34,6 +34,12 @@ final class NodeSet {
     }
   }
 
+  /** Replaces every node with a fresh listing (which carries current load figures). */
+  void replaceAll(List<Node> listed) {
+    byId.clear();
+    listed.forEach(node -> byId.put(node.getId(), node));
+  }
+
   /** The nodes, sorted by id; a view that changes with {@link #apply}. */
   Collection<Node> nodes() {
     return byId.values();

@@ -136,7 +136,7 @@ class ListNodesCommandTest {
   void watchRedrawsTheTableOnEveryEventUntilTheStreamEnds() {
     agent.service().watch(twoEvents(), Status.OK);
 
-    Result result = cli.run("list-nodes", "--watch");
+    Result result = cli.run("list-nodes", "--watch", "--refresh", "0");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.err()).isEmpty();
@@ -156,7 +156,7 @@ class ListNodesCommandTest {
   void watchClearsTheScreenBetweenRedrawsOnATerminal() {
     agent.service().watch(twoEvents(), Status.OK);
 
-    Result result = cli.withTerminal().run("list-nodes", "--watch");
+    Result result = cli.withTerminal().run("list-nodes", "--watch", "--refresh", "0");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out().split(Pattern.quote(NodeWatch.CLEAR_SCREEN)))
@@ -168,7 +168,7 @@ class ListNodesCommandTest {
     agent.service().watch(
         List.of(event(NodeEventType.NODE_EVENT_TYPE_REMOVED, TestNodes.nodeC())), Status.OK);
 
-    Result result = cli.run("list-nodes", "--watch");
+    Result result = cli.run("list-nodes", "--watch", "--refresh", "0");
 
     String[] tables = result.out().split("\n\n");
     assertThat(tables[0]).contains("node-c");
@@ -217,11 +217,20 @@ class ListNodesCommandTest {
     agent.service().watch(
         twoEvents(), Status.PERMISSION_DENIED.withDescription("role viewer cannot watch"));
 
-    Result result = cli.run("list-nodes", "--watch");
+    Result result = cli.run("list-nodes", "--watch", "--refresh", "0");
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.out()).contains("node-d");
     assertThat(result.err()).isEqualTo("permission denied: role viewer cannot watch\n");
+  }
+
+  @Test
+  void aRefreshShorterThan100msOrNotADurationIsAUsageError() {
+    Result result = cli.run("list-nodes", "--watch", "--refresh", "10ms");
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("\"10ms\" (expected: 0, or a duration of at least 100ms");
+
+    assertThat(cli.run("list-nodes", "--watch", "--refresh", "soon").exitCode()).isEqualTo(2);
   }
 
   private static List<NodeEvent> twoEvents() {
