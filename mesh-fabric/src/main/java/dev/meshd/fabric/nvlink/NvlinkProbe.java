@@ -1,13 +1,10 @@
 package dev.meshd.fabric.nvlink;
 
 import dev.meshd.fabric.nvlink.internal.CudaPeerCopy;
-import dev.meshd.fabric.peercopy.GpuPairProbe;
 import dev.meshd.fabric.peercopy.PeerCopyProbe;
 import dev.meshd.fabric.probe.FallbackReason;
 import dev.meshd.fabric.probe.ProbeFailure;
-import dev.meshd.fabric.probe.ProbeResult;
 import dev.meshd.fabric.probe.ProbeSpec;
-import java.time.Duration;
 
 /**
  * The NVLink payload probe: proves that two GPUs of this host move bytes to each other as peers,
@@ -33,45 +30,25 @@ import java.time.Duration;
  * #CLEANUP_GRACE}, and while a probe stuck in the driver has not returned, later ones fail at
  * once with {@link FallbackReason#PROBE_TIMEOUT}. Thread-safe; probes run one at a time.
  */
-public final class NvlinkProbe implements GpuPairProbe {
+public final class NvlinkProbe extends PeerCopyProbe {
 
   /** The CUDA driver's soname, what the CUDA runtime itself loads. */
   public static final String DEFAULT_LIBRARY = "libcuda.so.1";
 
-  /** See {@link PeerCopyProbe#CLEANUP_GRACE}. */
-  public static final Duration CLEANUP_GRACE = PeerCopyProbe.CLEANUP_GRACE;
-
   /** The CUDA driver as the shared probe sees it. */
   static final PeerCopyProbe.Api CUDA = new PeerCopyProbe.Api("CUDA", "meshd-nvlink-probe",
       "no CUDA driver on this node; NVLink probe skipped", CudaPeerCopy::load);
-
-  private final PeerCopyProbe probe;
 
   /**
    * @param library a name the dynamic loader searches for, normally {@link #DEFAULT_LIBRARY}, or
    *     a path containing {@code /} (tests load a fake driver this way)
    */
   public NvlinkProbe(String library) {
-    this.probe = new PeerCopyProbe(CUDA, library);
+    super(CUDA, library);
   }
 
   /** A probe of this node's CUDA driver. */
   public static NvlinkProbe system() {
     return new NvlinkProbe(DEFAULT_LIBRARY);
-  }
-
-  @Override
-  public ProbeResult probe(int gpuA, int gpuB, ProbeSpec spec) throws ProbeFailure {
-    return probe.probe(gpuA, gpuB, spec);
-  }
-
-  @Override
-  public void checkDriver() throws ProbeFailure {
-    probe.checkDriver();
-  }
-
-  @Override
-  public String toString() {
-    return probe.toString();
   }
 }

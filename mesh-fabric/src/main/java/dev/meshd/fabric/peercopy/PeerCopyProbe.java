@@ -29,7 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * ones fail at once with {@link FallbackReason#PROBE_TIMEOUT}. Thread-safe; probes run one at a
  * time.
  */
-public final class PeerCopyProbe implements GpuPairProbe {
+public class PeerCopyProbe implements GpuPairProbe {
 
   /**
    * How long past the deadline the caller waits for a probe that stopped at it to free its

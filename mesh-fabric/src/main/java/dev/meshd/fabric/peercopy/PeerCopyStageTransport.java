@@ -23,7 +23,7 @@ import java.util.Objects;
  * library_missing}, a stage without a GPU index with {@code no_gpu}: reasons, and the next
  * transport is tried. Thread-safe if the probe is.
  */
-public final class PeerCopyStageTransport implements StageTransport {
+public class PeerCopyStageTransport implements StageTransport {
 
   private final String group;
   private final FabricClass fabricClass;

@@ -1,10 +1,8 @@
 package dev.meshd.fabric.xgmi;
 
-import dev.meshd.fabric.peercopy.GpuPairProbe;
 import dev.meshd.fabric.peercopy.PeerCopyProbe;
 import dev.meshd.fabric.probe.FallbackReason;
 import dev.meshd.fabric.probe.ProbeFailure;
-import dev.meshd.fabric.probe.ProbeResult;
 import dev.meshd.fabric.probe.ProbeSpec;
 import dev.meshd.fabric.xgmi.internal.HipPeerCopy;
 
@@ -29,7 +27,7 @@ import dev.meshd.fabric.xgmi.internal.HipPeerCopy;
  * FallbackReason#CHECKSUM_MISMATCH}; a runtime that does not return by the deadline, {@link
  * FallbackReason#PROBE_TIMEOUT}. Thread-safe; probes run one at a time.
  */
-public final class XgmiProbe implements GpuPairProbe {
+public final class XgmiProbe extends PeerCopyProbe {
 
   /**
    * The HIP runtime's library name as ROCm installs it (a link to {@code libamdhip64.so.6} on
@@ -42,33 +40,16 @@ public final class XgmiProbe implements GpuPairProbe {
   static final PeerCopyProbe.Api HIP = new PeerCopyProbe.Api("HIP", "meshd-xgmi-probe",
       "no HIP runtime (ROCm) on this node; XGMI probe skipped", HipPeerCopy::load);
 
-  private final PeerCopyProbe probe;
-
   /**
    * @param library a name the dynamic loader searches for, normally {@link #DEFAULT_LIBRARY}, or
    *     a path containing {@code /} (tests load a fake runtime this way)
    */
   public XgmiProbe(String library) {
-    this.probe = new PeerCopyProbe(HIP, library);
+    super(HIP, library);
   }
 
   /** A probe of this node's HIP runtime. */
   public static XgmiProbe system() {
     return new XgmiProbe(DEFAULT_LIBRARY);
-  }
-
-  @Override
-  public ProbeResult probe(int gpuA, int gpuB, ProbeSpec spec) throws ProbeFailure {
-    return probe.probe(gpuA, gpuB, spec);
-  }
-
-  @Override
-  public void checkDriver() throws ProbeFailure {
-    probe.checkDriver();
-  }
-
-  @Override
-  public String toString() {
-    return probe.toString();
   }
 }

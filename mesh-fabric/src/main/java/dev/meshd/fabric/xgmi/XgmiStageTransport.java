@@ -1,14 +1,8 @@
 package dev.meshd.fabric.xgmi;
 
 import dev.meshd.core.fabric.FabricClass;
-import dev.meshd.fabric.negotiate.Acceptance;
-import dev.meshd.fabric.negotiate.LinkContext;
 import dev.meshd.fabric.negotiate.StageTransport;
-import dev.meshd.fabric.negotiate.TransportEndpoint;
 import dev.meshd.fabric.peercopy.PeerCopyStageTransport;
-import dev.meshd.fabric.probe.ProbeFailure;
-import dev.meshd.fabric.probe.ProbeResult;
-import dev.meshd.fabric.probe.ProbeSpec;
 
 /**
  * The {@code xgmi} group of {@code fabric.order} as a {@link StageTransport}: the shared
@@ -22,35 +16,12 @@ import dev.meshd.fabric.probe.ProbeSpec;
  * without a GPU index with {@code no_gpu}: reasons, and the next transport is tried. Thread-safe
  * (the probe runs one at a time).
  */
-public final class XgmiStageTransport implements StageTransport {
+public final class XgmiStageTransport extends PeerCopyStageTransport {
 
   /** The {@code fabric.order} group. */
   public static final String GROUP = "xgmi";
 
-  private final PeerCopyStageTransport transport;
-
   public XgmiStageTransport(XgmiProbe probe) {
-    this.transport = new PeerCopyStageTransport(GROUP, FabricClass.XGMI, "XGMI", probe);
-  }
-
-  @Override
-  public String group() {
-    return GROUP;
-  }
-
-  @Override
-  public TransportEndpoint offer(LinkContext link) throws ProbeFailure {
-    return transport.offer(link);
-  }
-
-  @Override
-  public Acceptance accept(TransportEndpoint peerOffer, LinkContext link) throws ProbeFailure {
-    return transport.accept(peerOffer, link);
-  }
-
-  @Override
-  public ProbeResult probe(LinkContext link, TransportEndpoint peerAnswer, ProbeSpec spec)
-      throws ProbeFailure {
-    return transport.probe(link, peerAnswer, spec);
+    super(GROUP, FabricClass.XGMI, "XGMI", probe);
   }
 }
