@@ -208,6 +208,9 @@ final class WeightedTerms {
   private double[] staticSums(CandidateColumns columns) {
     double[] localities = origin == null ? null
         : columns.layoutDerived(origin, () -> localities(columns, origin));
+    // The pipelines' link factors, shared with the queue term (NO_LINKS: no pipeline here).
+    double[] links = placement
+        ? columns.derived(LINK_FACTORS, () -> linkFactors(columns)) : NO_LINKS;
     double[] sums = new double[columns.size()];
     for (int i = 0; i < sums.length; i++) {
       double sum = 0;
@@ -218,8 +221,7 @@ final class WeightedTerms {
         sum += localities[i] * locality;
       }
       if (placement) {
-        LinkSummary link = columns.link(i);
-        sum += (link == null ? 1.0 : fabric(link, columns.runningRequests(i))) * fabric;
+        sum += (links.length == 0 ? 1.0 : links[i]) * fabric;
       }
       sums[i] = sum;
     }
