@@ -70,6 +70,7 @@ public class RouterDecisionBench {
           "http://10.0." + i / 250 + "." + i % 250 + ":8000", "meta-llama/Llama-3.1-8B-Instruct",
           true, draining, !sick, sick ? "GET /metrics: HTTP 503" : "",
           random.nextInt(66), random.nextInt(32), OptionalDouble.of(random.nextDouble()),
+          OptionalDouble.empty(),
           random.nextDouble(), random.nextDouble(), Duration.ofMillis(random.nextInt(3000)),
           random.nextInt(3), Optional.empty()));
     }

@@ -23,6 +23,9 @@ import java.util.OptionalDouble;
  * @param queueDepth requests waiting in the runtime's queue, as last reported
  * @param runningRequests requests in the runtime's running batch, as last reported
  * @param kvCacheUsage fraction 0..1 of the KV cache in use; empty when not reported
+ * @param decodeTokensPerSecond tokens per second each running request decoded at the runtime over
+ *     its last measured window (for a pipeline, at its entry stage, so link time is in it); empty
+ *     until measured, or when the runtime does not export a generation counter
  * @param vramFreeRatio fraction 0..1 of the node's GPU memory that is free
  * @param gpuUtilization mean GPU utilization 0..1 of the node
  * @param signalAge age of the load figures at the router, by the router's clock
@@ -44,6 +47,7 @@ public record Candidate(
     double queueDepth,
     double runningRequests,
     OptionalDouble kvCacheUsage,
+    OptionalDouble decodeTokensPerSecond,
     double vramFreeRatio,
     double gpuUtilization,
     Duration signalAge,
@@ -59,6 +63,7 @@ public record Candidate(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(unhealthyReason, "unhealthyReason");
     Objects.requireNonNull(kvCacheUsage, "kvCacheUsage");
+    Objects.requireNonNull(decodeTokensPerSecond, "decodeTokensPerSecond");
     Objects.requireNonNull(signalAge, "signalAge");
     Objects.requireNonNull(slowestLink, "slowestLink");
   }

@@ -54,6 +54,8 @@ public final class CandidateColumns {
   private final double[] runningRequests;
   private final double[] kvUsage;
   private final boolean[] kvKnown;
+  /** Tokens/s per running request; NaN when not measured. */
+  private final double[] decodeRate;
   private final double[] vramFreeRatio;
   private final double[] gpuUtilization;
   private final long[] signalTakenNanos;
@@ -85,6 +87,7 @@ public final class CandidateColumns {
     runningRequests = new double[n];
     kvUsage = new double[n];
     kvKnown = new boolean[n];
+    decodeRate = new double[n];
     vramFreeRatio = new double[n];
     gpuUtilization = new double[n];
     signalTakenNanos = new long[n];
@@ -104,6 +107,7 @@ public final class CandidateColumns {
       runningRequests[i] = c.runningRequests();
       kvKnown[i] = c.kvCacheUsage().isPresent();
       kvUsage[i] = kvKnown[i] ? c.kvCacheUsage().getAsDouble() : 0;
+      decodeRate[i] = c.decodeTokensPerSecond().orElse(Double.NaN);
       vramFreeRatio[i] = c.vramFreeRatio();
       gpuUtilization[i] = c.gpuUtilization();
       signalTakenNanos[i] = builtAtNanos - saturatedNanos(c.signalAge());
@@ -154,6 +158,7 @@ public final class CandidateColumns {
     private final double[] runningRequests;
     private final double[] kvUsage;
     private final boolean[] kvKnown;
+    private final double[] decodeRate;
     private final double[] vramFreeRatio;
     private final double[] gpuUtilization;
     private final long[] signalTakenNanos;
@@ -165,6 +170,8 @@ public final class CandidateColumns {
       runningRequests = new double[size];
       kvUsage = new double[size];
       kvKnown = new boolean[size];
+      decodeRate = new double[size];
+      java.util.Arrays.fill(decodeRate, Double.NaN);
       vramFreeRatio = new double[size];
       gpuUtilization = new double[size];
       signalTakenNanos = new long[size];
@@ -179,16 +186,19 @@ public final class CandidateColumns {
      * Target {@code i}'s figures, as {@link Candidate}'s fields of the same names.
      *
      * @param kvCacheUsage 0..1, or NaN when the runtime does not report it
+     * @param decodeTokensPerSecond tokens/s per running request, or NaN when not measured
      * @param signalTakenNanos when the figures were taken, on the reader's monotonic clock
      * @param routedSinceSignal requests sent to the target since then
      */
     public Figures set(int i, double queueDepth, double runningRequests, double kvCacheUsage,
-        double vramFreeRatio, double gpuUtilization, long signalTakenNanos,
+        double decodeTokensPerSecond, double vramFreeRatio, double gpuUtilization,
+        long signalTakenNanos,
         int routedSinceSignal) {
       this.queueDepth[i] = queueDepth;
       this.runningRequests[i] = runningRequests;
       this.kvKnown[i] = !Double.isNaN(kvCacheUsage);
       this.kvUsage[i] = this.kvKnown[i] ? kvCacheUsage : 0;
+      this.decodeRate[i] = decodeTokensPerSecond;
       this.vramFreeRatio[i] = vramFreeRatio;
       this.gpuUtilization[i] = gpuUtilization;
       this.signalTakenNanos[i] = signalTakenNanos;
@@ -210,6 +220,7 @@ public final class CandidateColumns {
     runningRequests = f.runningRequests.clone();
     kvUsage = f.kvUsage.clone();
     kvKnown = f.kvKnown.clone();
+    decodeRate = f.decodeRate.clone();
     vramFreeRatio = f.vramFreeRatio.clone();
     gpuUtilization = f.gpuUtilization.clone();
     signalTakenNanos = f.signalTakenNanos.clone();
@@ -271,6 +282,11 @@ public final class CandidateColumns {
 
   public boolean kvKnown(int i) {
     return kvKnown[i];
+  }
+
+  /** Tokens/s per running request as measured at the runtime; NaN when not measured. */
+  public double decodeRate(int i) {
+    return decodeRate[i];
   }
 
   public double vramFreeRatio(int i) {
@@ -393,6 +409,7 @@ public final class CandidateColumns {
     return new Candidate(c.nodeId(), c.hostId(), c.zone(), c.region(), c.runtime(), c.model(),
         c.alive(), c.draining(), c.runtimeHealthy(), c.unhealthyReason(), queueDepth[i],
         runningRequests[i], kvKnown[i] ? OptionalDouble.of(kvUsage[i]) : OptionalDouble.empty(),
+        Double.isNaN(decodeRate[i]) ? OptionalDouble.empty() : OptionalDouble.of(decodeRate[i]),
         vramFreeRatio[i], gpuUtilization[i], Duration.ofNanos(ageNanos(i, nowNanos)),
         routedSinceSignal, c.slowestLink());
   }

@@ -154,7 +154,7 @@ public final class CandidateBuilder {
         runtime.endpoint(), model, member.state().isRoutable(), draining, healthy, reason,
         load.map(ModelLoad::queueDepth).orElse(0.0),
         load.map(ModelLoad::runningRequests).orElse(0.0),
-        load.map(ModelLoad::kvCacheUsage).orElse(OptionalDouble.empty()),
+        load.map(ModelLoad::kvCacheUsage).orElse(OptionalDouble.empty()), OptionalDouble.empty(),
         vramFreeRatio(record), meanUtilization(record), age,
         ledger.sentWithin(key, age), slowest);
   }
@@ -162,7 +162,8 @@ public final class CandidateBuilder {
   private static Candidate unknownNode(String model, String nodeId, boolean draining,
       Optional<LinkSummary> slowest) {
     return new Candidate(nodeId, "", "", "", "", model, false, draining, false,
-        "node not in the fleet", 0, 0, OptionalDouble.empty(), 0, 0, NO_SIGNAL_AGE, 0, slowest);
+        "node not in the fleet", 0, 0, OptionalDouble.empty(), OptionalDouble.empty(), 0, 0,
+        NO_SIGNAL_AGE, 0, slowest);
   }
 
   private static Candidate notServed(String model, FleetMember member, boolean draining,
@@ -170,15 +171,15 @@ public final class CandidateBuilder {
     CapabilityRecord r = member.record();
     return new Candidate(r.nodeId(), r.hostId(), r.zone(), r.region(), "", model,
         member.state().isRoutable(), draining, false, "no runtime on the node serves " + model,
-        0, 0, OptionalDouble.empty(), vramFreeRatio(r), meanUtilization(r), NO_SIGNAL_AGE, 0,
-        slowest);
+        0, 0, OptionalDouble.empty(), OptionalDouble.empty(), vramFreeRatio(r),
+        meanUtilization(r), NO_SIGNAL_AGE, 0, slowest);
   }
 
   private static Candidate unhealthy(Candidate c, String reason) {
     return new Candidate(c.nodeId(), c.hostId(), c.zone(), c.region(), c.runtime(), c.model(),
         c.alive(), c.draining(), false, reason, c.queueDepth(), c.runningRequests(),
-        c.kvCacheUsage(), c.vramFreeRatio(), c.gpuUtilization(), c.signalAge(),
-        c.routedSinceSignal(), c.slowestLink());
+        c.kvCacheUsage(), c.decodeTokensPerSecond(), c.vramFreeRatio(), c.gpuUtilization(),
+        c.signalAge(), c.routedSinceSignal(), c.slowestLink());
   }
 
   static double vramFreeRatio(CapabilityRecord record) {

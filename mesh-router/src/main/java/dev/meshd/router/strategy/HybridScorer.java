@@ -21,6 +21,11 @@ import java.util.random.RandomGenerator;
  *       routers with the same view do not all pick the same one of near-equal targets.
  * </ul>
  *
+ * <p>Its expected queue also counts a share of the running requests, and where runtimes measure
+ * their decode rate it weighs each target's queue term by its speed against the fastest eligible
+ * target, so that a mixed fleet is not loaded as if every GPU were equally fast ({@link
+ * WeightedTerms}, tuned in the simulator: docs/simulation.md).
+ *
  * <p>Until the simulator measures the alternatives on the same workloads, this is the argued
  * choice: load awareness (heuristic), locality and link speed (fabric_aware), and the randomized
  * spreading that makes power-of-two robust. Thread-safe when the random generator is.

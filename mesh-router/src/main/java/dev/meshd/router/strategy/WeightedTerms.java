@@ -54,6 +54,19 @@ final class WeightedTerms {
    */
   static final double RUNNING_SHARE = 0.2;
 
+  /*
+   * hybrid's speed. A target whose runtime measures its decode rate (tokens/s per running
+   * request, Candidate#decodeTokensPerSecond) has its queue term scaled by (rate / fastest)^1/4,
+   * fastest being the highest measured rate among the eligible targets: an L40S decoding at a
+   * third of an H100's rate ranks as if its expected queue were 1.3x as long. The measured rate
+   * falls as a batch grows, which the expected queue already counts, so the full ratio counts
+   * load twice: measured in the simulator (docs/benchmarks.md, "Tuning hybrid"), exponents 1 and
+   * 1/2 trade a worse TTFT for the p99, 1/4 lowers p95 and p99 on every seed for a small TTFT
+   * cost, 1/8 does less. Unmeasured targets (TGI, or before a runtime's first window) keep the
+   * link share or 1, i.e. they count as fast as the fastest.
+   */
+
+
   /** KV-cache use assumed for a runtime that does not report it (TGI): neither full nor empty. */
   private static final double UNKNOWN_KV_USAGE = 0.5;
 
@@ -148,8 +161,9 @@ final class WeightedTerms {
   /** Every target scored with its terms, in the order given. */
   List<ScoredTarget> scoredAll(List<Candidate> eligible) {
     List<ScoredTarget> scored = new ArrayList<>(eligible.size());
+    double fastest = effectiveQueue ? fastest(eligible) : Double.NaN;
     for (Candidate c : eligible) {
-      scored.add(scored(c));
+      scored.add(scored(c, fastest));
     }
     return scored;
   }
@@ -188,13 +202,18 @@ final class WeightedTerms {
     if (links.length == 0) {
       links = null;
     }
+    // hybrid's speed: each target's speed root (NaN unmeasured) and the eligible's fastest.
+    double[] roots = effectiveQueue ? speedRoots(columns) : NO_SPEEDS;
+    double fastest = fastest(eligible, roots);
     for (int j = 0; j < n; j++) {
       int i = eligible.column(j);
       double queue = effectiveQueue
           ? eligible.effectiveQueue(j) + RUNNING_SHARE * columns.runningRequests(i)
           : columns.queueDepth(i);
       double sum = statics[i];
-      sum += (links == null ? Ranking.queueTerm(queue) : Ranking.queueTerm(queue) * links[i])
+      double root = Double.isNaN(fastest) ? Double.NaN : roots[i];
+      double slowdown = !Double.isNaN(root) ? root / fastest : links == null ? 1.0 : links[i];
+      sum += (slowdown == 1.0 ? Ranking.queueTerm(queue) : Ranking.queueTerm(queue) * slowdown)
           * queueDepth;
       if (penalizeStale) {
         sum += (eligible.ageNanos(j) > staleNanos ? 0.0 : 1.0) * freshness;
@@ -202,6 +221,76 @@ final class WeightedTerms {
       scores[j] = weightSum == 0 ? 0 : sum / weightSum;
     }
     return scores;
+  }
+
+  /** The memo key of {@link #speedRoots}: they depend on the columns alone. */
+  private static final Object SPEED_ROOTS = new Object() {
+    @Override
+    public String toString() {
+      return "speed roots";
+    }
+  };
+
+  /** {@link #speedRoots} of columns where no target's decode rate is measured. */
+  private static final double[] NO_SPEEDS = new double[0];
+
+  /**
+   * {@link #speedRoot} of every column (NaN where unmeasured), or {@link #NO_SPEEDS} when no
+   * target of the columns has a measured rate, so that the speed costs such fleets nothing.
+   */
+  private static double[] speedRoots(CandidateColumns columns) {
+    return columns.derived(SPEED_ROOTS, () -> computeSpeedRoots(columns));
+  }
+
+  private static double[] computeSpeedRoots(CandidateColumns columns) {
+    double[] roots = NO_SPEEDS;
+    for (int i = 0; i < columns.size(); i++) {
+      double rate = columns.decodeRate(i);
+      if (!Double.isNaN(rate)) {
+        if (roots == NO_SPEEDS) {
+          roots = new double[columns.size()];
+          java.util.Arrays.fill(roots, Double.NaN);
+        }
+        roots[i] = speedRoot(rate);
+      }
+    }
+    return roots;
+  }
+
+  /** The largest speed root among the eligible targets, NaN when none is measured. */
+  private static double fastest(EligibleTargets eligible, double[] roots) {
+    double fastest = Double.NaN;
+    if (roots.length == 0) {
+      return fastest;
+    }
+    for (int j = 0; j < eligible.size(); j++) {
+      fastest = max(fastest, roots[eligible.column(j)]);
+    }
+    return fastest;
+  }
+
+  /** {@link #fastest(EligibleTargets, double[])} over candidates. */
+  private static double fastest(List<Candidate> eligible) {
+    double fastest = Double.NaN;
+    for (Candidate c : eligible) {
+      if (c.decodeTokensPerSecond().isPresent()) {
+        fastest = max(fastest, speedRoot(c.decodeTokensPerSecond().getAsDouble()));
+      }
+    }
+    return fastest;
+  }
+
+  /** The larger of two values, either of which may be NaN (unmeasured); NaN only when both are. */
+  private static double max(double a, double b) {
+    return Double.isNaN(a) || b > a ? b : a;
+  }
+
+  /**
+   * A target's speed as {@code hybrid} weighs it: the fourth root of its measured decode rate,
+   * computed the same way on both paths so that they agree to the bit.
+   */
+  static double speedRoot(double decodeTokensPerSecond) {
+    return Math.sqrt(Math.sqrt(decodeTokensPerSecond));
   }
 
   /** {@link #staticSum(Candidate)} of every column, read from the columns. */
@@ -293,8 +382,10 @@ final class WeightedTerms {
   /** The eligible targets at {@code positions}, in that order, with their terms. */
   List<ScoredTarget> scored(EligibleTargets eligible, int[] positions) {
     ScoredTarget[] scored = new ScoredTarget[positions.length];
+    double fastest = effectiveQueue ? fastest(eligible, speedRoots(eligible.columns()))
+        : Double.NaN;
     for (int p = 0; p < positions.length; p++) {
-      scored[p] = scored(eligible.candidate(positions[p]));
+      scored[p] = scored(eligible.candidate(positions[p]), fastest);
     }
     return List.of(scored);
   }
@@ -302,8 +393,9 @@ final class WeightedTerms {
   /** {@link #score} of every target, by position. */
   double[] scores(List<Candidate> eligible) {
     double[] scores = new double[eligible.size()];
+    double fastest = effectiveQueue ? fastest(eligible) : Double.NaN;
     for (int i = 0; i < scores.length; i++) {
-      scores[i] = score(eligible.get(i));
+      scores[i] = score(eligible.get(i), fastest);
     }
     return scores;
   }
@@ -311,17 +403,18 @@ final class WeightedTerms {
   /** The targets at {@code indices}, in that order, with their terms. */
   List<ScoredTarget> scored(List<Candidate> eligible, int[] indices) {
     ScoredTarget[] scored = new ScoredTarget[indices.length];
+    double fastest = effectiveQueue ? fastest(eligible) : Double.NaN;
     for (int i = 0; i < indices.length; i++) {
-      scored[i] = scored(eligible.get(indices[i]));
+      scored[i] = scored(eligible.get(indices[i]), fastest);
     }
     return List.of(scored);
   }
 
   /** The score of {@link #scored}, without building its terms. */
-  double score(Candidate c) {
+  private double score(Candidate c, double fastest) {
     double queue = effectiveQueue ? expectedQueue(c) : c.queueDepth();
     double sum = staticSum(c);
-    sum += queueTerm(queue, c) * queueDepth;
+    sum += queueTerm(queue, c, fastest) * queueDepth;
     if (penalizeStale) {
       sum += (isStale(c) ? 0.0 : 1.0) * freshness;
     }
@@ -344,10 +437,10 @@ final class WeightedTerms {
   }
 
   /** The target with its score and every term of it. */
-  ScoredTarget scored(Candidate c) {
+  private ScoredTarget scored(Candidate c, double fastest) {
     double queue = effectiveQueue ? expectedQueue(c) : c.queueDepth();
     List<ScoreTerm> terms = new ArrayList<>(7);
-    terms.add(new ScoreTerm("queue_depth", queueTerm(queue, c), queueDepth));
+    terms.add(new ScoreTerm("queue_depth", queueTerm(queue, c, fastest), queueDepth));
     terms.add(new ScoreTerm("kv_headroom", 1.0 - c.kvCacheUsage().orElse(UNKNOWN_KV_USAGE),
         kvHeadroom));
     terms.add(new ScoreTerm("vram_headroom", clamp(c.vramFreeRatio()), vramHeadroom));
@@ -396,12 +489,17 @@ final class WeightedTerms {
    * factor: the requests ahead and the request itself each take 1 / factor as long there, so
    * the term is the inverse of the expected time in reference steps, 1 / ((1 + queue) x
    * slowdown). A replica's term is the plain one (no multiplication, so not a bit changed), and
-   * so is every target's when the policy weighs {@code fabric} at 0.
+   * so is every target's when the policy weighs {@code fabric} at 0. In {@code hybrid}, a target
+   * whose decode rate is measured is scaled by its speed against the fastest eligible one
+   * instead (see {@link #speedRoot}): the measured rate already includes whatever its links
+   * cost, so the link estimate is not applied on top.
    */
-  private double queueTerm(double queue, Candidate c) {
-    return placement && fabric > 0 && c.slowestLink().isPresent()
-        ? Ranking.queueTerm(queue) * fabric(c.slowestLink().get(), c.runningRequests())
-        : Ranking.queueTerm(queue);
+  private double queueTerm(double queue, Candidate c, double fastest) {
+    double slowdown = !Double.isNaN(fastest) && c.decodeTokensPerSecond().isPresent()
+        ? speedRoot(c.decodeTokensPerSecond().getAsDouble()) / fastest
+        : placement && fabric > 0 && c.slowestLink().isPresent()
+            ? fabric(c.slowestLink().get(), c.runningRequests()) : 1.0;
+    return slowdown == 1.0 ? Ranking.queueTerm(queue) : Ranking.queueTerm(queue) * slowdown;
   }
 
   /** {@code hybrid}'s queue: reported, plus this router's sends since, plus running requests. */

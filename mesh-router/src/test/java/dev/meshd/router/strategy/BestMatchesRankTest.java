@@ -129,6 +129,6 @@ class BestMatchesRankTest {
       double kv, Duration age, Optional<LinkSummary> link) {
     return new Candidate(node, "host-" + node, "z" + node.length() % 2, "r1", runtime, "m", true,
         false, true, "", queue, queue % 2, kv == 0.5 ? OptionalDouble.empty()
-        : OptionalDouble.of(kv), 0.5, 0.25, age, routed, link);
+        : OptionalDouble.of(kv), OptionalDouble.empty(), 0.5, 0.25, age, routed, link);
   }
 }

@@ -107,11 +107,12 @@ class ColumnsMatchCandidatesTest {
               : OptionalDouble.of(r.nextInt(5) / 4.0);
           Candidate c = new Candidate(old.nodeId(), old.hostId(), old.zone(), old.region(),
               old.runtime(), old.model(), old.alive(), old.draining(), old.runtimeHealthy(),
-              old.unhealthyReason(), r.nextInt(5), r.nextInt(3), kv, r.nextInt(5) / 4.0,
-              r.nextInt(5) / 4.0, Duration.ofMillis(r.nextInt(4) * 900), r.nextInt(3),
-              old.slowestLink());
+              old.unhealthyReason(), r.nextInt(5), r.nextInt(3), kv, decodeRate(r),
+              r.nextInt(5) / 4.0, r.nextInt(5) / 4.0, Duration.ofMillis(r.nextInt(4) * 900),
+              r.nextInt(3), old.slowestLink());
           after.add(c);
           figures.set(i, c.queueDepth(), c.runningRequests(), kv.orElse(Double.NaN),
+              c.decodeTokensPerSecond().orElse(Double.NaN),
               c.vramFreeRatio(), c.gpuUtilization(), BUILT_AT - c.signalAge().toNanos(),
               c.routedSinceSignal());
         }
@@ -187,7 +188,8 @@ class ColumnsMatchCandidatesTest {
   private static Candidate aged(Candidate c, long laterNanos, int moreRouted) {
     return new Candidate(c.nodeId(), c.hostId(), c.zone(), c.region(), c.runtime(), c.model(),
         c.alive(), c.draining(), c.runtimeHealthy(), c.unhealthyReason(), c.queueDepth(),
-        c.runningRequests(), c.kvCacheUsage(), c.vramFreeRatio(), c.gpuUtilization(),
+        c.runningRequests(), c.kvCacheUsage(), c.decodeTokensPerSecond(), c.vramFreeRatio(),
+        c.gpuUtilization(),
         c.signalAge().plusNanos(laterNanos), c.routedSinceSignal() + moreRouted,
         c.slowestLink());
   }
@@ -208,10 +210,16 @@ class ColumnsMatchCandidatesTest {
       int health = r.nextInt(12);
       fleet.add(new Candidate(c.nodeId(), c.hostId(), c.zone(), c.region(), c.runtime(),
           c.model(), health != 0, health == 1, health != 2, health == 2 ? "HTTP 503" : "",
-          c.queueDepth(), c.runningRequests(), c.kvCacheUsage(), r.nextInt(5) / 4.0 - 0.1,
-          r.nextInt(5) / 4.0, c.signalAge(), c.routedSinceSignal(), c.slowestLink()));
+          c.queueDepth(), c.runningRequests(), c.kvCacheUsage(), decodeRate(r),
+          r.nextInt(5) / 4.0 - 0.1, r.nextInt(5) / 4.0, c.signalAge(), c.routedSinceSignal(),
+          c.slowestLink()));
     }
     return fleet;
+  }
+
+  /** A measured decode rate half the time, from a few values so that equal speeds occur. */
+  private static OptionalDouble decodeRate(SplittableRandom r) {
+    return r.nextBoolean() ? OptionalDouble.empty() : OptionalDouble.of(10 + r.nextInt(4) * 15.5);
   }
 
   private static ScoringContext context(SplittableRandom r) {

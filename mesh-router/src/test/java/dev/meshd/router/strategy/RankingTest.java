@@ -36,6 +36,6 @@ class RankingTest {
 
   private static Candidate candidate(String node, String runtime) {
     return new Candidate(node, "h", "", "", runtime, "m", true, false, true, "", 0, 0,
-        OptionalDouble.empty(), 1, 0, Duration.ZERO, 0, Optional.empty());
+        OptionalDouble.empty(), OptionalDouble.empty(), 1, 0, Duration.ZERO, 0, Optional.empty());
   }
 }

@@ -61,7 +61,8 @@ class SelectionTest {
       String node = parts[random.nextInt(parts.length)] + random.nextInt(12);
       String runtime = parts[random.nextInt(parts.length)] + random.nextInt(3);
       candidates.add(new Candidate(node, "h", "", "", runtime, "m", true, false, true, "", 0, 0,
-          OptionalDouble.empty(), 1, 0, Duration.ZERO, 0, Optional.empty()));
+          OptionalDouble.empty(), OptionalDouble.empty(), 1, 0, Duration.ZERO, 0,
+              Optional.empty()));
     }
     return candidates;
   }

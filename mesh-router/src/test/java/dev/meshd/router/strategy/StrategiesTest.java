@@ -1,6 +1,7 @@
 package dev.meshd.router.strategy;
 
 import static dev.meshd.router.Candidates.aged;
+import static dev.meshd.router.Candidates.decoding;
 import static dev.meshd.router.Candidates.idle;
 import static dev.meshd.router.Candidates.linked;
 import static dev.meshd.router.Candidates.located;
@@ -171,6 +172,32 @@ class StrategiesTest {
     }
     assertThat(firsts).containsOnlyKeys("a", "b", "c");
     assertThat(firsts.values()).allMatch(n -> n > 60);
+  }
+
+  @Test
+  void hybridWeighsEqualQueuesByMeasuredSpeedAndTheOthersDoNot() {
+    // Same load; "slow" decodes at a quarter of "fast"'s rate: its queue term is scaled by
+    // (1/4)^(1/4), so it ranks as if its expected queue were longer.
+    Candidate fast = decoding(with(idle("fast"), 2, 10, 0.5), 80);
+    Candidate slow = decoding(with(idle("slow"), 2, 10, 0.5), 20);
+    HybridScorer hybrid = new HybridScorer(new SplittableRandom(1));
+    List<ScoredTarget> ranked = hybrid.rank(context, List.of(slow, fast));
+    assertThat(names(ranked)).containsExactly("fast", "slow");
+    double fastQueue = term(ranked.get(0), "queue_depth");
+    assertThat(term(ranked.get(1), "queue_depth"))
+        .isCloseTo(fastQueue * Math.pow(0.25, 0.25), within(1e-12));
+    // Speed weighs the expected queue, it does not override it: an idle slow GPU still wins.
+    assertThat(names(hybrid.rank(context, List.of(fast, decoding(with(idle("slow"), 0, 0, 0.5),
+        20))))).startsWith("slow");
+    // Unmeasured counts as fast as the fastest; heuristic and fabric_aware ignore speeds.
+    Candidate unmeasured = with(idle("unmeasured"), 2, 10, 0.5);
+    assertThat(term(hybrid.rank(context, List.of(unmeasured, fast)).stream()
+        .filter(t -> t.candidate().nodeId().equals("unmeasured")).findFirst().orElseThrow(),
+        "queue_depth")).isEqualTo(fastQueue);
+    for (TargetScorer blind : List.of(new HeuristicScorer(), new FabricAwareScorer())) {
+      List<ScoredTarget> r = blind.rank(context, List.of(slow, fast));
+      assertThat(r.get(0).score()).as(blind.name()).isEqualTo(r.get(1).score());
+    }
   }
 
   @Test

@@ -40,7 +40,7 @@ final class ModelTargets {
       int w = workers[j];
       Candidate c = new Candidate(fleet.name[w], fleet.host[w], "cell-" + fleet.cell[w],
           "region-" + fleet.region[w], "sim", model, true, false, true, "", 0, 0,
-          OptionalDouble.empty(), 1.0, 0, CandidateBuilder.NO_SIGNAL_AGE, 0,
+          OptionalDouble.empty(), OptionalDouble.empty(), 1.0, 0, CandidateBuilder.NO_SIGNAL_AGE, 0,
           Optional.ofNullable(fleet.link[w]));
       candidates.add(c);
       keys[j] = c.key();

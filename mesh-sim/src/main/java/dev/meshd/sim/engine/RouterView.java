@@ -210,7 +210,8 @@ final class RouterView {
       int j = refresh[i];
       int rs = board.runtimeSlot(workers[j], shownRuntime[j]);
       int gs = board.gpuSlot(workers[j], shownGpu[j]);
-      figures.set(j, board.queue[rs], board.running[rs], board.kvUsage[rs], board.vramFree[gs],
+      figures.set(j, board.queue[rs], board.running[rs], board.kvUsage[rs],
+          board.decodeRate[rs], board.vramFree[gs],
           board.utilization[gs], board.runtimeTaken[rs], routed[j]);
       flags[j] = 0;
     }

@@ -25,6 +25,13 @@ final class SignalBoard {
   final double[] queue;
   final double[] running;
   final double[] kvUsage;
+  /** Tokens/s per running request over the last window, NaN until measured (as the agent). */
+  final double[] decodeRate;
+  /** Per worker: tokens generated and running requests at its last runtime publication. */
+  final double[] generatedAtLast;
+  final double[] runningAtLast;
+  final long[] lastRuntimeNanos;
+  final double[] lastDecodeRate;
   final long[] gpuTaken;
   final double[] vramFree;
   final double[] utilization;
@@ -42,6 +49,12 @@ final class SignalBoard {
     queue = new double[workers * runtime.ring];
     running = new double[workers * runtime.ring];
     kvUsage = new double[workers * runtime.ring];
+    decodeRate = new double[workers * runtime.ring];
+    generatedAtLast = new double[workers];
+    runningAtLast = new double[workers];
+    lastRuntimeNanos = new long[workers];
+    lastDecodeRate = new double[workers];
+    java.util.Arrays.fill(lastDecodeRate, Double.NaN);
     gpuTaken = new long[workers * gpu.ring];
     vramFree = new double[workers * gpu.ring];
     utilization = new double[workers * gpu.ring];
@@ -158,17 +171,37 @@ final class SignalBoard {
   }
 
   /** Records a runtime publication and draws its delays to the routers; its number. */
-  int publishRuntime(int w, long now, double q, double r, double kv, SplittableRandom delays) {
+  int publishRuntime(int w, long now, double q, double r, double kv, double generated,
+      SplittableRandom delays) {
     int k = runtime.count[w]++;
     int slot = runtime.slot(w, k);
     runtimeTaken[slot] = now;
     queue[slot] = q;
     running[slot] = r;
     kvUsage[slot] = kv;
+    lastDecodeRate[w] = decodeRate(generated - generatedAtLast[w], now - lastRuntimeNanos[w],
+        runningAtLast[w], r, lastDecodeRate[w]);
+    decodeRate[slot] = lastDecodeRate[w];
+    generatedAtLast[w] = generated;
+    runningAtLast[w] = r;
+    lastRuntimeNanos[w] = now;
     if (delays != null) {
       runtime.drawDelays(w, k, fleet.cell[w], delays);
     }
     return k;
+  }
+
+  /**
+   * Tokens/s per running request over a window, as the agent measures it from a runtime's
+   * generation counter: the tokens generated in the window, per second, per mean running request
+   * (the mean of the readings at both ends). A window without tokens or without running requests
+   * keeps {@code last} (NaN until a first measurement).
+   */
+  static double decodeRate(double tokens, long windowNanos, double runningBefore,
+      double runningNow, double last) {
+    double meanRunning = (runningBefore + runningNow) / 2;
+    return tokens > 0 && meanRunning > 0 && windowNanos > 0
+        ? tokens / (windowNanos / 1e9) / meanRunning : last;
   }
 
   /** Records a GPU publication and draws its delays to the routers; its number. */

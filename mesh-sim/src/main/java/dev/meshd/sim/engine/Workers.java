@@ -57,6 +57,8 @@ final class Workers {
   private final long[] last;
   /** Busy time, ns weighted by the share of the GPU's decode rate in use. */
   final double[] busyNanos;
+  /** Tokens decoded, all requests together: the runtime's generation counter. */
+  final double[] generated;
   private final boolean[] windowOpen;
 
   Workers(Fleet fleet, RequestTable requests, WorkerTimers timers, Listener listener,
@@ -84,6 +86,7 @@ final class Workers {
     virtual = new double[n];
     last = new long[n];
     busyNanos = new double[n];
+    generated = new double[n];
     windowOpen = new boolean[n];
     for (int w = 0; w < n; w++) {
       waiting[w] = new IntQueue();
@@ -125,6 +128,7 @@ final class Workers {
     }
     double r = rate(w, n);
     virtual[w] += r * dt / 1e9;
+    generated[w] += n * r * dt / 1e9;
     busyNanos[w] += dt * (n * r / fleet.tokensPerS[w]);
   }
 
