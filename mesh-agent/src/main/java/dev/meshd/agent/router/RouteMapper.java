@@ -54,6 +54,7 @@ final class RouteMapper {
         .setSignalAge(NodeMapper.duration(c.signalAge()))
         .setVramFreeRatio(c.vramFreeRatio());
     c.kvCacheUsage().ifPresent(t::setKvCacheUsage);
+    c.decodeTokensPerSecond().ifPresent(t::setDecodeTokensPerSecond);
     c.slowestLink().ifPresent(l -> t.setSlowestLinkClass(l.fabricClass())
         .setSlowestLinkBandwidthBytesPerSecond((long) l.bandwidthBytesPerSecond()));
     return t.build();

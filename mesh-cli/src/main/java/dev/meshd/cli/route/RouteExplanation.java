@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code route} table: a header (model, policy, strategy, answering router), the ranked
- * targets (RANK, NODE, RUNTIME, QUEUE, KV, VRAM-FREE, AGE, SCORE, TERMS as value x weight) and
+ * targets (RANK, NODE, RUNTIME, QUEUE, KV, DECODE, VRAM-FREE, AGE, SCORE, TERMS as value x
+ * weight) and
  * the rejected ones with their reason. Stateless.
  */
 final class RouteExplanation {
@@ -32,11 +33,13 @@ final class RouteExplanation {
         .render());
     out.append('\n');
     Table ranked = Table.withColumns(
-        "RANK", "NODE", "RUNTIME", "QUEUE", "KV", "VRAM-FREE", "AGE", "SCORE", "TERMS");
+        "RANK", "NODE", "RUNTIME", "QUEUE", "KV", "DECODE", "VRAM-FREE", "AGE", "SCORE",
+        "TERMS");
     for (RankedTarget t : r.getTargetsList()) {
       RouteTarget target = t.getTarget();
       ranked.addRow(Integer.toString(t.getRank()), target.getNodeId(), target.getRuntime(),
-          queue(target), kv(target), percent(target.getVramFreeRatio()), age(target),
+          queue(target), kv(target), decode(target), percent(target.getVramFreeRatio()),
+          age(target),
           String.format(Locale.ROOT, "%.3f", t.getScore()),
           t.getTermsList().stream().map(RouteExplanation::term)
               .collect(Collectors.joining(" ")));
@@ -63,6 +66,12 @@ final class RouteExplanation {
 
   private static String kv(RouteTarget t) {
     return t.hasKvCacheUsage() ? percent(t.getKvCacheUsage()) : "-";
+  }
+
+  /** Tokens/s per running request as measured at the runtime: {@code 41/s}. */
+  private static String decode(RouteTarget t) {
+    return t.hasDecodeTokensPerSecond()
+        ? Math.round(t.getDecodeTokensPerSecond()) + "/s" : "-";
   }
 
   private static String age(RouteTarget t) {

@@ -42,7 +42,7 @@ class RouteCommandTest {
         .addTargets(RankedTarget.newBuilder().setRank(1).setScore(0.8731)
             .setTarget(RouteTarget.newBuilder().setNodeId("node2")
                 .setRuntime("http://127.0.0.1:8002").setQueueDepth(1).setRoutedSinceSignal(2)
-                .setKvCacheUsage(0.125).setVramFreeRatio(0.8)
+                .setKvCacheUsage(0.125).setDecodeTokensPerSecond(41.4).setVramFreeRatio(0.8)
                 .setSignalAge(Duration.newBuilder().setNanos(120_000_000)))
             .addTerms(ScoreTerm.newBuilder().setName("queue_depth").setValue(0.25)
                 .setWeight(0.45)))
@@ -60,8 +60,8 @@ class RouteCommandTest {
         Strategy:  hybrid
         Router:    node1 (store revision 7, decided in 42us)
 
-        RANK   NODE    RUNTIME                 QUEUE    KV    VRAM-FREE   AGE     SCORE   TERMS
-        1      node2   http://127.0.0.1:8002   1 (+2)   13%   80%         120ms   0.873   queue_depth=0.25x0.45
+        RANK   NODE    RUNTIME                 QUEUE    KV    DECODE   VRAM-FREE   AGE     SCORE   TERMS
+        1      node2   http://127.0.0.1:8002   1 (+2)   13%   41/s     80%         120ms   0.873   queue_depth=0.25x0.45
 
         REJECTED   RUNTIME                 REASON
         node3      http://127.0.0.1:8003   node draining
