@@ -42,15 +42,15 @@ public final class MeshSim {
     if (args.length == 0) {
       return usage();
     }
+    if (asksForHelp(args)) {
+      usageText(out);
+      return 0;
+    }
     try {
       return switch (args[0]) {
         case "generate" -> generate(args);
         case "validate" -> validate(args);
         case "run" -> run(args);
-        case "-h", "--help", "help" -> {
-          usageText(out);
-          yield 0;
-        }
         default -> usage();
       };
     } catch (ConfigException e) {
@@ -63,6 +63,19 @@ public final class MeshSim {
       err.println("mesh-sim: " + e.getMessage());
       return 1;
     }
+  }
+
+  /** {@code -h} or {@code --help} anywhere, e.g. {@code mesh-sim run --help}. */
+  private static boolean asksForHelp(String[] args) {
+    if (args[0].equals("help")) {
+      return true;
+    }
+    for (String a : args) {
+      if (a.equals("-h") || a.equals("--help")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int usage() {

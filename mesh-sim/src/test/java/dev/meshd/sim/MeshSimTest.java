@@ -66,4 +66,11 @@ class MeshSimTest {
     assertThat(run("run", bad.toString(), "--strategy", "fastest")).isEqualTo(2);
     assertThat(run()).isEqualTo(2);
   }
+
+  @Test
+  void helpAfterACommandPrintsTheUsageAndSucceeds() {
+    assertThat(run("run", "--help")).isZero();
+    assertThat(out.toString()).contains("mesh-sim run FILE [--strategy S]");
+    assertThat(err.toString()).isEmpty();
+  }
 }

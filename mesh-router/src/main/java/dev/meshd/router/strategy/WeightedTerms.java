@@ -62,8 +62,8 @@ final class WeightedTerms {
    * falls as a batch grows, which the expected queue already counts, so the full ratio counts
    * load twice: measured in the simulator (docs/benchmarks.md, "Tuning hybrid"), exponents 1 and
    * 1/2 trade a worse TTFT for the p99, 1/4 lowers p95 and p99 on every seed for a small TTFT
-   * cost, 1/8 does less. Unmeasured targets (TGI, or before a runtime's first window) keep the
-   * link share or 1, i.e. they count as fast as the fastest.
+   * cost, 1/8 does less. Unmeasured targets (TGI, or before a runtime's first window) count as
+   * fast as the fastest. A pipeline's link factor applies on top (queueTerm).
    */
 
 
@@ -212,7 +212,8 @@ final class WeightedTerms {
           : columns.queueDepth(i);
       double sum = statics[i];
       double root = Double.isNaN(fastest) ? Double.NaN : roots[i];
-      double slowdown = !Double.isNaN(root) ? root / fastest : links == null ? 1.0 : links[i];
+      double link = links == null ? 1.0 : links[i];
+      double slowdown = !Double.isNaN(root) ? root / fastest * link : link;
       sum += (slowdown == 1.0 ? Ranking.queueTerm(queue) : Ranking.queueTerm(queue) * slowdown)
           * queueDepth;
       if (penalizeStale) {
@@ -490,15 +491,17 @@ final class WeightedTerms {
    * the term is the inverse of the expected time in reference steps, 1 / ((1 + queue) x
    * slowdown). A replica's term is the plain one (no multiplication, so not a bit changed), and
    * so is every target's when the policy weighs {@code fabric} at 0. In {@code hybrid}, a target
-   * whose decode rate is measured is scaled by its speed against the fastest eligible one
-   * instead (see {@link #speedRoot}): the measured rate already includes whatever its links
-   * cost, so the link estimate is not applied on top.
+   * whose decode rate is measured is also scaled by its speed against the fastest eligible one
+   * (see {@link #speedRoot}). A pipeline's measured rate includes some of its links' cost, so
+   * the two overlap; measured in the simulator's fabric example, the speed alone (without the
+   * link factor) lost 2-4% of {@code hybrid}'s p95 there, and both together keep it where it was
+   * with a better p99 (docs/benchmarks.md, "Fabric scenario").
    */
   private double queueTerm(double queue, Candidate c, double fastest) {
+    double link = placement && fabric > 0 && c.slowestLink().isPresent()
+        ? fabric(c.slowestLink().get(), c.runningRequests()) : 1.0;
     double slowdown = !Double.isNaN(fastest) && c.decodeTokensPerSecond().isPresent()
-        ? speedRoot(c.decodeTokensPerSecond().getAsDouble()) / fastest
-        : placement && fabric > 0 && c.slowestLink().isPresent()
-            ? fabric(c.slowestLink().get(), c.runningRequests()) : 1.0;
+        ? speedRoot(c.decodeTokensPerSecond().getAsDouble()) / fastest * link : link;
     return slowdown == 1.0 ? Ranking.queueTerm(queue) : Ranking.queueTerm(queue) * slowdown;
   }
 
