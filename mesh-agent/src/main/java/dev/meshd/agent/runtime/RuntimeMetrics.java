@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The runtime gauges of DESIGN: {@code meshd_runtime_up{runtime}} and, per served model, {@code
  * meshd_runtime_queue_depth}, {@code meshd_runtime_running_requests}, {@code
- * meshd_runtime_kv_cache_usage_ratio} {runtime, model}. A model's rows disappear when its runtime
- * stops reporting it or goes down, so dashboards never show a frozen queue. Thread-safe.
+ * meshd_runtime_kv_cache_usage_ratio}, {@code meshd_runtime_decode_tokens_per_second} {runtime,
+ * model}. A model's rows disappear when its runtime stops reporting it or goes down, so
+ * dashboards never show a frozen queue; the optional figures (KV cache, decode rate) have rows
+ * only while present. Thread-safe.
  */
 final class RuntimeMetrics {
 
@@ -29,6 +31,7 @@ final class RuntimeMetrics {
   private final MultiGauge queue;
   private final MultiGauge running;
   private final MultiGauge kvCache;
+  private final MultiGauge decodeRate;
 
   RuntimeMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -38,6 +41,9 @@ final class RuntimeMetrics {
         .description("Requests in the runtime's running batch").register(registry);
     this.kvCache = MultiGauge.builder("meshd.runtime.kv.cache.usage.ratio")
         .description("Fraction of the runtime's KV cache in use").register(registry);
+    this.decodeRate = MultiGauge.builder("meshd.runtime.decode.tokens.per.second")
+        .description("Tokens per second each running request decodes, measured between scrapes")
+        .register(registry);
   }
 
   void update(RuntimeConfig runtime, RuntimeSignal signal) {
@@ -57,6 +63,7 @@ final class RuntimeMetrics {
     queue.register(rows(m -> OptionalDouble.of(m.queueDepth())), true);
     running.register(rows(m -> OptionalDouble.of(m.runningRequests())), true);
     kvCache.register(rows(ModelLoad::kvCacheUsage), true);
+    decodeRate.register(rows(ModelLoad::decodeTokensPerSecond), true);
   }
 
   private List<MultiGauge.Row<?>> rows(Function<ModelLoad, OptionalDouble> value) {

@@ -260,7 +260,8 @@ class RuntimeScraperTest {
           .contains("meshd_runtime_queue_depth{model=\"Qwen/Qwen2.5-7B-Instruct\",runtime=\""
               + label + "\"} 17.0")
           .contains("meshd_runtime_kv_cache_usage_ratio{model=\"Qwen/Qwen2.5-7B-Instruct\","
-              + "runtime=\"" + label + "\"} 0.71");
+              + "runtime=\"" + label + "\"} 0.71")
+          .doesNotContain("meshd_runtime_decode_tokens_per_second{");
 
       // Unchanged models publish nothing; a runtime that goes down drops its model rows.
       monitor.scrapeOnce(0);
@@ -270,6 +271,32 @@ class RuntimeScraperTest {
       assertThat(registry.scrape())
           .contains("meshd_runtime_up{runtime=\"" + label + "\"} 0.0")
           .doesNotContain("meshd_runtime_queue_depth{");
+    }
+  }
+
+  @Test
+  void theMonitorExportsTheDecodeRateOnlyWhileMeasured() throws IOException {
+    ManualClock time = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    RuntimeConfig runtime = new RuntimeConfig(RuntimeKind.VLLM, endpoint(), List.of(MODEL));
+    String row = "meshd_runtime_decode_tokens_per_second{model=\"" + MODEL + "\",runtime=\""
+        + runtime.label() + "\"}";
+    try (RuntimeMonitor monitor = new RuntimeMonitor(List.of(runtime), change -> { },
+        registry, time)) {
+      answers.put("/metrics", vllm(12, 388_120));
+      monitor.scrapeOnce(0);
+      assertThat(registry.scrape()).contains("meshd_runtime_queue_depth{").doesNotContain(row);
+
+      time.advance(Duration.ofSeconds(2));
+      answers.put("/metrics", vllm(12, 388_120 + 1_200));
+      monitor.scrapeOnce(0);
+      assertThat(registry.scrape()).contains(row + " 50.0");
+      assertThat(monitor.signals().getFirst().load(MODEL).orElseThrow()
+          .decodeTokensPerSecond()).hasValue(50.0);
+
+      answers.put("/metrics", new Answer(500, "", false));
+      monitor.scrapeOnce(0);
+      assertThat(registry.scrape()).doesNotContain(row);
     }
   }
 
