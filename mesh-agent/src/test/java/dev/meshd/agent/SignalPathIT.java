@@ -36,10 +36,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,16 +49,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A router and two gpu agents in one JVM, with a cluster key and a tokens file: the gpu agents'
- * runtimes (a fake vLLM {@code /metrics} on loopback) reach the router over the signal streams.
+ * runtimes (a fake vLLM {@code /metrics} on loopback) reach the router over the signal streams,
+ * and so does the decode rate each gpu agent measures from the runtime's generated-token counter.
  */
 class SignalPathIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String OPERATOR_TOKEN = "operator-secret-0123456789";
+  /** How fast the fake runtime's one running request decodes, by the real clock. */
+  private static final double TOKENS_PER_SECOND = 40;
 
   @TempDir Path dir;
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private final AtomicInteger queue = new AtomicInteger(3);
+  private final long runtimeStartNanos = System.nanoTime();
   private HttpServer runtime;
   private SecurityConfig security;
   private ClusterKey key;
@@ -65,9 +71,13 @@ class SignalPathIT {
   void setUp() throws Exception {
     runtime = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     runtime.createContext("/metrics", exchange -> {
+      // One request running all along, decoding TOKENS_PER_SECOND since the runtime started.
+      double generated = TOKENS_PER_SECOND * (System.nanoTime() - runtimeStartNanos) / 1e9;
       byte[] body = ("vllm:num_requests_waiting{model_name=\"m\"} " + queue.get() + "\n"
           + "vllm:num_requests_running{model_name=\"m\"} 1\n"
-          + "vllm:kv_cache_usage_perc{model_name=\"m\"} 0.25\n")
+          + "vllm:kv_cache_usage_perc{model_name=\"m\"} 0.25\n"
+          + "vllm:generation_tokens_total{model_name=\"m\"} "
+          + String.format(Locale.ROOT, "%.3f", generated) + "\n")
           .getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
@@ -113,6 +123,15 @@ class SignalPathIT {
     assertThat(seen.age()).isLessThan(Duration.ofSeconds(2));
     assertThat(seen.signal().load("m").orElseThrow().kvCacheUsage().getAsDouble())
         .isEqualTo(0.25);
+    // The rate is measured on g1 between two of its scrapes (100 ms apart, timed by g1's clock
+    // while the runtime's counter follows its own), so a window can be off by the scheduling
+    // jitter of a loaded machine; a figure near the truth arrives within a few windows.
+    await().atMost(WAIT).untilAsserted(() -> assertThat(decodeRateOf(router, "g1"))
+        .isCloseTo(TOKENS_PER_SECOND, Percentage.withPercentage(20)));
+    // g1 exports what it measured (unless its latest scrape just timed out on a loaded machine).
+    await().atMost(WAIT).untilAsserted(() -> assertThat(g1.registry().scrape())
+        .contains("meshd_runtime_decode_tokens_per_second{model=\"m\",node=\"g1\""));
+    assertPromtoolAccepts(g1.registry().scrape(), "meshd_runtime");
     // A gpu agent holds its own signals only.
     assertThat(g1.signalView().signals("g1")).hasSize(1);
     assertThat(g1.signalView().signals("g2")).isEmpty();
@@ -121,7 +140,7 @@ class SignalPathIT {
         .contains("meshd_signal_streams{direction=\"in\",node=\"r\"} 2.0")
         .contains("meshd_router_signal_age_seconds_count")
         .contains("meshd_signal_batches_received_total");
-    assertPromtoolAccepts(router.registry().scrape());
+    assertPromtoolAccepts(router.registry().scrape(), "meshd_signal", "meshd_router_signal");
 
     g1.close();
 
@@ -154,8 +173,11 @@ class SignalPathIT {
     assertThat(first.getSequence()).isEqualTo(1);
   }
 
-  /** The new series follow Prometheus conventions, where promtool is installed (CI installs it). */
-  private void assertPromtoolAccepts(String scrape) throws Exception {
+  /**
+   * The series named by {@code prefixes} follow Prometheus conventions, where promtool is
+   * installed (CI installs it).
+   */
+  private void assertPromtoolAccepts(String scrape, String... prefixes) throws Exception {
     Optional<Path> promtool = java.util.Arrays.stream(
             System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
         .map(d -> Path.of(d, "promtool"))
@@ -164,12 +186,14 @@ class SignalPathIT {
     if (promtool.isEmpty()) {
       return;
     }
-    Path file = Files.writeString(dir.resolve("router-metrics.txt"), scrape);
+    Path file = Files.writeString(Files.createTempFile(dir, "metrics", ".txt"), scrape);
     Process check = new ProcessBuilder(promtool.get().toString(), "check", "metrics")
         .redirectInput(file.toFile()).redirectErrorStream(true).start();
     String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(output).doesNotContain("meshd_signal").doesNotContain("meshd_router_signal");
+    for (String prefix : prefixes) {
+      assertThat(output).doesNotContain(prefix);
+    }
   }
 
   private static SignalServiceGrpc.SignalServiceBlockingStub withToken(
@@ -185,6 +209,12 @@ class SignalPathIT {
     List<AgedSignal> signals = router.signalView().signals(nodeId);
     return signals.isEmpty() ? -1
         : signals.getFirst().signal().load("m").map(l -> l.queueDepth()).orElse(-1.0);
+  }
+
+  private static double decodeRateOf(MeshAgent router, String nodeId) {
+    List<AgedSignal> signals = router.signalView().signals(nodeId);
+    return signals.isEmpty() ? -1 : signals.getFirst().signal().load("m")
+        .map(l -> l.decodeTokensPerSecond().orElse(-1)).orElse(-1.0);
   }
 
   private MeshAgent start(String id, Set<Role> roles, MeshAgent seed, boolean withRuntime) {

@@ -164,6 +164,20 @@ class FakeRuntimeTest {
   }
 
   @Test
+  void theGeneratedTokenCounterCountsEveryTokenStreamed() throws Exception {
+    start(fast());
+    assertThat(metric(metrics(), "vllm:generation_tokens_total")).isZero();
+
+    HttpResponse<String> streamed = send(post("/v1/chat/completions", chat(MODEL, 7, true)));
+    HttpResponse<String> whole = send(post("/v1/completions",
+        "{\"model\":\"" + MODEL + "\",\"prompt\":\"hi\",\"max_tokens\":5}"));
+
+    assertThat(streamed.statusCode()).isEqualTo(200);
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(metric(metrics(), "vllm:generation_tokens_total")).isEqualTo(12.0);
+  }
+
+  @Test
   void requestsBeyondTheQueueGet503() throws Exception {
     start(FakeRuntimeConfig.defaults().withSlots(1).withMaxQueue(0).withTokensPerSecond(10));
     CompletableFuture<HttpResponse<String>> first = http.sendAsync(

@@ -13,45 +13,55 @@ import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
- * Reads the load of each served model from one runtime's {@code /metrics} body. Metric names per
- * runtime kind:
+ * Reads the load of each served model from one runtime's {@code /metrics} body, with the
+ * generated-token counter a decode rate is measured from ({@link RuntimeScraper} keeps the
+ * previous value and measures). Metric names per runtime kind:
  *
  * <ul>
  *   <li>vLLM: {@code vllm:num_requests_waiting}, {@code vllm:num_requests_running}, {@code
- *       vllm:kv_cache_usage_perc} (before v0.10: {@code vllm:gpu_cache_usage_perc}), labelled by
+ *       vllm:kv_cache_usage_perc} (before v0.10: {@code vllm:gpu_cache_usage_perc}), and the
+ *       counter {@code vllm:generation_tokens_total} (grows with every engine step), labelled by
  *       {@code model_name} and, with data parallelism, {@code engine};
  *   <li>SGLang: {@code sglang:num_queue_reqs}, {@code sglang:num_running_reqs}, {@code
- *       sglang:token_usage}, labelled by {@code model_name};
+ *       sglang:token_usage}, labelled by {@code model_name}. No counter is read: SGLang's {@code
+ *       sglang:generation_tokens_total} grows only when a request finishes, by all its tokens at
+ *       once, so over a scrape interval it is not the decoding of the running requests;
  *   <li>TGI: {@code tgi_queue_size}, {@code tgi_batch_current_size}; no model label (a TGI server
- *       serves one model) and no KV-cache figure.
+ *       serves one model), no KV-cache figure, and no counter (its {@code
+ *       tgi_request_generated_tokens} is a histogram observed when a request finishes).
  * </ul>
  *
- * <p>Counts are summed over engines, KV-cache usage is their mean. Stateless.
+ * <p>Counts and counters are summed over engines, KV-cache usage is their mean. Stateless.
  */
 public final class RuntimeMetricsReader {
 
-  private record Names(String queue, String running, List<String> kvCache, boolean modelLabel) {}
+  /** {@code generated} is null where the kind exports no counter that grows while decoding. */
+  private record Names(String queue, String running, List<String> kvCache, String generated,
+      boolean modelLabel) {}
 
   private static final Map<RuntimeKind, Names> NAMES = Map.of(
       RuntimeKind.VLLM, new Names("vllm:num_requests_waiting", "vllm:num_requests_running",
-          List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"), true),
+          List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"),
+          "vllm:generation_tokens_total", true),
       RuntimeKind.SGLANG, new Names("sglang:num_queue_reqs", "sglang:num_running_reqs",
-          List.of("sglang:token_usage"), true),
-      RuntimeKind.TGI, new Names("tgi_queue_size", "tgi_batch_current_size", List.of(), false));
+          List.of("sglang:token_usage"), null, true),
+      RuntimeKind.TGI, new Names("tgi_queue_size", "tgi_batch_current_size", List.of(), null,
+          false));
 
   private static final String MODEL_LABEL = "model_name";
 
   private RuntimeMetricsReader() {}
 
   /**
-   * The load of each model in {@code body}.
+   * The load of each model in {@code body}, with its generated-token counter where the runtime
+   * exports one.
    *
    * @param servedModels the models this runtime serves (configured or from {@code /v1/models});
    *     used to name TGI's single model, which its metrics do not name
    * @throws RuntimeMetricsException when the body is not the text format, lacks the queue metric
    *     of this kind, or holds a value that cannot be a count or a fraction
    */
-  public static List<ModelLoad> read(RuntimeKind kind, String body, List<String> servedModels)
+  public static List<ModelReading> read(RuntimeKind kind, String body, List<String> servedModels)
       throws RuntimeMetricsException {
     Names names = NAMES.get(kind);
     Set<String> wanted = wanted(names);
@@ -80,19 +90,27 @@ public final class RuntimeMetricsReader {
         } else if (sample.name().equals(kvName)) {
           totals.kvSum += fraction(sample);
           totals.kvSamples++;
+        } else if (sample.name().equals(names.generated())) {
+          totals.generated += count(sample);
+          totals.generatedSamples++;
         }
       }
     }
-    List<ModelLoad> loads = new ArrayList<>();
-    byModel.forEach((model, t) -> loads.add(new ModelLoad(model, t.queue, t.running,
-        t.kvSamples == 0 ? OptionalDouble.empty() : OptionalDouble.of(t.kvSum / t.kvSamples))));
-    return loads;
+    List<ModelReading> readings = new ArrayList<>();
+    byModel.forEach((model, t) -> readings.add(new ModelReading(
+        new ModelLoad(model, t.queue, t.running, t.kvSamples == 0 ? OptionalDouble.empty()
+            : OptionalDouble.of(t.kvSum / t.kvSamples)),
+        t.generatedSamples == 0 ? OptionalDouble.empty() : OptionalDouble.of(t.generated))));
+    return readings;
   }
 
   private static Set<String> wanted(Names names) {
     List<String> all = new ArrayList<>(names.kvCache());
     all.add(names.queue());
     all.add(names.running());
+    if (names.generated() != null) {
+      all.add(names.generated());
+    }
     return Set.copyOf(all);
   }
 
@@ -134,5 +152,7 @@ public final class RuntimeMetricsReader {
     double running;
     double kvSum;
     int kvSamples;
+    double generated;
+    int generatedSamples;
   }
 }

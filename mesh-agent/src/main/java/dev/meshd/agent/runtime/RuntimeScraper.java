@@ -24,7 +24,14 @@ import java.util.List;
  * Reads one runtime: its served models from {@code /v1/models} when the config names none (asked
  * again every {@link #MODELS_REFRESH} and after a failure), and its load from {@code /metrics}.
  * Every failure becomes an unhealthy {@link RuntimeSignal} with a one-line reason; nothing is
- * thrown. Not thread-safe: one scrape at a time, which {@link RuntimeMonitor} guarantees.
+ * thrown.
+ *
+ * <p>Each model's decode rate ({@link ModelLoad#decodeTokensPerSecond()}) is measured here,
+ * between consecutive healthy scrapes by the injected clock; the previous counter, running count
+ * and time of each model are this scraper's state ({@link DecodeRates} has the rules). An
+ * unhealthy scrape leaves that state as it was.
+ *
+ * <p>Not thread-safe: one scrape at a time, which {@link RuntimeMonitor} guarantees.
  */
 public final class RuntimeScraper {
 
@@ -40,6 +47,7 @@ public final class RuntimeScraper {
   private final HttpClient http;
   private final Clock clock;
   private final Duration timeout;
+  private final DecodeRates decodeRates = new DecodeRates();
   private List<String> discoveredModels = List.of();
   private Instant modelsAskedAt = Instant.MIN;
 
@@ -66,9 +74,12 @@ public final class RuntimeScraper {
         discoverModels();
       }
       String body = get("/metrics");
-      List<ModelLoad> loads = RuntimeMetricsReader.read(config.kind(), body, servedModels());
-      return RuntimeSignal.healthy(config.kind(), config.endpoint().toString(), loads,
-          clock.instant());
+      // One instant for the observation and the rate window: the time the body arrived.
+      Instant at = clock.instant();
+      List<ModelReading> readings = RuntimeMetricsReader.read(config.kind(), body,
+          servedModels());
+      return RuntimeSignal.healthy(config.kind(), config.endpoint().toString(),
+          decodeRates.measure(readings, at), at);
     } catch (ScrapeException | RuntimeMetricsException e) {
       if (config.models().isEmpty()) {
         modelsAskedAt = Instant.MIN; // ask again: it may have come back with other models

@@ -16,31 +16,47 @@ import org.junit.jupiter.api.Test;
 class RuntimeMetricsReaderTest {
 
   @Test
-  void vllmCurrentNames() throws Exception {
+  void vllmCurrentNamesWithTheGeneratedTokenCounter() throws Exception {
     assertThat(RuntimeMetricsReader.read(RuntimeKind.VLLM, fixture("vllm-metrics.txt"), List.of()))
-        .containsExactly(new ModelLoad("meta-llama/Llama-3.1-8B-Instruct", 3, 12,
-            OptionalDouble.of(0.4375)));
+        .containsExactly(new ModelReading(new ModelLoad("meta-llama/Llama-3.1-8B-Instruct", 3,
+            12, OptionalDouble.of(0.4375)), OptionalDouble.of(388_120)));
   }
 
   @Test
   void vllmLegacyKvCacheName() throws Exception {
-    assertThat(RuntimeMetricsReader.read(RuntimeKind.VLLM, fixture("vllm-metrics-legacy.txt"),
-        List.of()))
+    assertThat(loads(RuntimeKind.VLLM, fixture("vllm-metrics-legacy.txt"), List.of()))
         .containsExactly(new ModelLoad("mistralai/Mistral-7B-Instruct-v0.3", 0, 4,
             OptionalDouble.of(0.0912)));
   }
 
   @Test
   void sglang() throws Exception {
-    assertThat(RuntimeMetricsReader.read(RuntimeKind.SGLANG, fixture("sglang-metrics.txt"),
-        List.of()))
+    assertThat(loads(RuntimeKind.SGLANG, fixture("sglang-metrics.txt"), List.of()))
         .containsExactly(new ModelLoad("Qwen/Qwen2.5-7B-Instruct", 17, 9,
             OptionalDouble.of(0.71)));
   }
 
   @Test
+  void sglangsAndTgisTokenCountsAreNotReadTheyGrowOnlyWhenARequestFinishes() throws Exception {
+    // Derived from the SGLang fixture: sglang:generation_tokens_total is real, but SGLang adds a
+    // request's tokens when it finishes, so its growth over a scrape says nothing about decoding.
+    String sglang = fixture("sglang-metrics.txt")
+        + "# TYPE sglang:generation_tokens_total counter\n"
+        + "sglang:generation_tokens_total{model_name=\"Qwen/Qwen2.5-7B-Instruct\"} 52011.0\n";
+    String tgi = fixture("tgi-metrics.txt")
+        + "# TYPE tgi_request_generated_tokens histogram\n"
+        + "tgi_request_generated_tokens_sum 182233\n"
+        + "tgi_request_generated_tokens_count 904\n";
+
+    assertThat(RuntimeMetricsReader.read(RuntimeKind.SGLANG, sglang, List.of()))
+        .extracting(ModelReading::generationTokensTotal).containsExactly(OptionalDouble.empty());
+    assertThat(RuntimeMetricsReader.read(RuntimeKind.TGI, tgi, List.of("t")))
+        .extracting(ModelReading::generationTokensTotal).containsExactly(OptionalDouble.empty());
+  }
+
+  @Test
   void tgiNamesItsSingleModelFromWhatTheRuntimeServes() throws Exception {
-    assertThat(RuntimeMetricsReader.read(RuntimeKind.TGI, fixture("tgi-metrics.txt"),
+    assertThat(loads(RuntimeKind.TGI, fixture("tgi-metrics.txt"),
         List.of("bigcode/starcoder2-15b")))
         .containsExactly(new ModelLoad("bigcode/starcoder2-15b", 6, 14, OptionalDouble.empty()));
     assertThatThrownBy(() -> RuntimeMetricsReader.read(RuntimeKind.TGI,
@@ -57,9 +73,12 @@ class RuntimeMetricsReaderTest {
         vllm:num_requests_running{engine="1",model_name="m"} 6
         vllm:kv_cache_usage_perc{engine="0",model_name="m"} 0.2
         vllm:kv_cache_usage_perc{engine="1",model_name="m"} 0.6
+        vllm:generation_tokens_total{engine="0",model_name="m"} 1000
+        vllm:generation_tokens_total{engine="1",model_name="m"} 250.0
         vllm:num_requests_waiting{engine="0",model_name="other"} 1
         """;
-    List<ModelLoad> loads = RuntimeMetricsReader.read(RuntimeKind.VLLM, body, List.of());
+    List<ModelReading> readings = RuntimeMetricsReader.read(RuntimeKind.VLLM, body, List.of());
+    List<ModelLoad> loads = readings.stream().map(ModelReading::load).toList();
 
     assertThat(loads).hasSize(2);
     assertThat(loads.getFirst().queueDepth()).isEqualTo(8);
@@ -67,6 +86,8 @@ class RuntimeMetricsReaderTest {
     assertThat(loads.getFirst().kvCacheUsage().getAsDouble()).isCloseTo(0.4,
         org.assertj.core.data.Offset.offset(1e-9));
     assertThat(loads.get(1)).isEqualTo(new ModelLoad("other", 1, 0, OptionalDouble.empty()));
+    assertThat(readings.getFirst().generationTokensTotal()).hasValue(1250);
+    assertThat(readings.get(1).generationTokensTotal()).isEmpty();
   }
 
   @Test
@@ -91,10 +112,20 @@ class RuntimeMetricsReaderTest {
             + "vllm:kv_cache_usage_perc{model_name=\"m\"} NaN", List.of()))
         .hasMessage("vllm:kv_cache_usage_perc is NaN (expected: 0..1)");
     assertThatThrownBy(() -> RuntimeMetricsReader.read(RuntimeKind.VLLM,
+        "vllm:num_requests_waiting{model_name=\"m\"} 1\n"
+            + "vllm:generation_tokens_total{model_name=\"m\"} +Inf", List.of()))
+        .hasMessage("vllm:generation_tokens_total is Infinity (expected: a count >= 0)");
+    assertThatThrownBy(() -> RuntimeMetricsReader.read(RuntimeKind.VLLM,
         "vllm:num_requests_waiting 1", List.of()))
         .hasMessage("vllm:num_requests_waiting has no model_name label");
     assertThatThrownBy(() -> RuntimeMetricsReader.read(RuntimeKind.VLLM, "", List.of()))
         .hasMessageContaining("has no vllm:num_requests_waiting");
+  }
+
+  private static List<ModelLoad> loads(RuntimeKind kind, String body, List<String> served)
+      throws RuntimeMetricsException {
+    return RuntimeMetricsReader.read(kind, body, served).stream().map(ModelReading::load)
+        .toList();
   }
 
   private String fixture(String name) throws IOException {

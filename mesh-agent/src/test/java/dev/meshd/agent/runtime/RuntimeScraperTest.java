@@ -9,6 +9,7 @@ import dev.meshd.core.config.RuntimeConfig;
 import dev.meshd.core.signal.ModelLoad;
 import dev.meshd.core.signal.RuntimeSignal;
 import dev.meshd.testkit.FreePorts;
+import dev.meshd.testkit.ManualClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -84,6 +85,96 @@ class RuntimeScraperTest {
     assertThat(signal.observedAt()).isEqualTo(clock.instant());
     assertThat(signal.models()).containsExactly(new ModelLoad("meta-llama/Llama-3.1-8B-Instruct",
         3, 12, OptionalDouble.of(0.4375)));
+  }
+
+  @Test
+  void theDecodeRateIsTheCountersGrowthPerSecondPerMeanRunningRequest() throws IOException {
+    ManualClock time = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
+    RuntimeScraper scraper = scraper(RuntimeKind.VLLM, List.of(MODEL), time);
+
+    answers.put("/metrics", vllm(12, 388_120));
+    assertThat(rate(scraper.scrape())).as("one scrape is no window").isEmpty();
+
+    time.advance(Duration.ofSeconds(2));
+    answers.put("/metrics", vllm(12, 388_120 + 960));
+    assertThat(rate(scraper.scrape())).hasValue(40.0); // 960 tokens / 2 s / 12 running
+
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", vllm(4, 388_120 + 960 + 100));
+    assertThat(rate(scraper.scrape())).hasValue(25.0); // 100 / 0.5 s / mean(12, 4)
+
+    // Idle: the counter stands still, or nothing ran at either end although tokens came out
+    // (requests that started and ended between two scrapes): the runtime is as fast as before.
+    time.advance(Duration.ofSeconds(3));
+    answers.put("/metrics", vllm(0, 388_120 + 960 + 100));
+    assertThat(rate(scraper.scrape())).hasValue(25.0);
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", vllm(0, 388_120 + 960 + 100 + 64));
+    assertThat(rate(scraper.scrape())).hasValue(25.0);
+
+    // The window starts at the last healthy scrape, never at an older one.
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", vllm(2, 388_120 + 960 + 100 + 64 + 60));
+    assertThat(rate(scraper.scrape())).hasValue(60.0); // 60 / 1 s / mean(0, 2)
+  }
+
+  @Test
+  void aRestartAnOutageAnAbsurdWindowAndAVanishedModel() throws IOException {
+    ManualClock time = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
+    RuntimeScraper scraper = scraper(RuntimeKind.VLLM, List.of(MODEL), time);
+    answers.put("/metrics", vllm(10, 5_000));
+    scraper.scrape();
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", vllm(10, 5_500));
+    assertThat(rate(scraper.scrape())).hasValue(50.0);
+
+    // Restarted: the counter went down. The window is discarded, the figure kept, and the next
+    // window starts here.
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", vllm(10, 300));
+    assertThat(rate(scraper.scrape())).hasValue(50.0);
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", vllm(10, 600));
+    assertThat(rate(scraper.scrape())).hasValue(30.0);
+
+    // An unhealthy scrape carries no figure and leaves the state: the next window spans it.
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", new Answer(503, "overloaded", false));
+    assertThat(scraper.scrape().models()).isEmpty();
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", vllm(10, 600 + 400));
+    assertThat(rate(scraper.scrape())).hasValue(20.0); // 400 / 2 s / 10
+
+    // The clock did not move: the figure would be infinite, so it is not published.
+    answers.put("/metrics", vllm(10, 600 + 400 + 50));
+    assertThat(rate(scraper.scrape())).hasValue(20.0);
+    // Nor is one no runtime can reach (an engine joined with a counter of its own).
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", vllm(1, 600 + 400 + 50 + 1_000_000));
+    assertThat(rate(scraper.scrape())).hasValue(20.0);
+
+    // A model no longer reported drops its state: back, it starts again without a figure.
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", new Answer(200,
+        "vllm:num_requests_waiting{model_name=\"other\"} 0\n", false));
+    assertThat(scraper.scrape().load(MODEL)).isEmpty();
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", vllm(10, 10_000));
+    assertThat(rate(scraper.scrape())).isEmpty();
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", vllm(10, 10_100));
+    assertThat(rate(scraper.scrape())).hasValue(10.0);
+  }
+
+  @Test
+  void runtimesWithoutARunningTokenCounterAreNeverMeasured() throws IOException {
+    ManualClock time = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
+    answers.put("/metrics", new Answer(200, fixture("tgi-metrics.txt"), false));
+    RuntimeScraper tgi = scraper(RuntimeKind.TGI, List.of("t"), time);
+    tgi.scrape();
+    time.advance(Duration.ofSeconds(1));
+
+    assertThat(tgi.scrape().load("t").orElseThrow().decodeTokensPerSecond()).isEmpty();
   }
 
   @Test
@@ -169,7 +260,8 @@ class RuntimeScraperTest {
           .contains("meshd_runtime_queue_depth{model=\"Qwen/Qwen2.5-7B-Instruct\",runtime=\""
               + label + "\"} 17.0")
           .contains("meshd_runtime_kv_cache_usage_ratio{model=\"Qwen/Qwen2.5-7B-Instruct\","
-              + "runtime=\"" + label + "\"} 0.71");
+              + "runtime=\"" + label + "\"} 0.71")
+          .doesNotContain("meshd_runtime_decode_tokens_per_second{");
 
       // Unchanged models publish nothing; a runtime that goes down drops its model rows.
       monitor.scrapeOnce(0);
@@ -182,6 +274,50 @@ class RuntimeScraperTest {
     }
   }
 
+  @Test
+  void theMonitorExportsTheDecodeRateOnlyWhileMeasured() throws IOException {
+    ManualClock time = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    RuntimeConfig runtime = new RuntimeConfig(RuntimeKind.VLLM, endpoint(), List.of(MODEL));
+    String row = "meshd_runtime_decode_tokens_per_second{model=\"" + MODEL + "\",runtime=\""
+        + runtime.label() + "\"}";
+    try (RuntimeMonitor monitor = new RuntimeMonitor(List.of(runtime), change -> { },
+        registry, time)) {
+      answers.put("/metrics", vllm(12, 388_120));
+      monitor.scrapeOnce(0);
+      assertThat(registry.scrape()).contains("meshd_runtime_queue_depth{").doesNotContain(row);
+
+      time.advance(Duration.ofSeconds(2));
+      answers.put("/metrics", vllm(12, 388_120 + 1_200));
+      monitor.scrapeOnce(0);
+      assertThat(registry.scrape()).contains(row + " 50.0");
+      assertThat(monitor.signals().getFirst().load(MODEL).orElseThrow()
+          .decodeTokensPerSecond()).hasValue(50.0);
+
+      answers.put("/metrics", new Answer(500, "", false));
+      monitor.scrapeOnce(0);
+      assertThat(registry.scrape()).doesNotContain(row);
+    }
+  }
+
+  private static final String MODEL = "meta-llama/Llama-3.1-8B-Instruct";
+
+  /** The recorded vLLM body with {@code running} requests and {@code generated} tokens so far. */
+  private Answer vllm(double running, double generated) throws IOException {
+    String body = fixture("vllm-metrics.txt")
+        .replace("vllm:num_requests_running{engine=\"0\",model_name=\"" + MODEL + "\"} 12.0",
+            "vllm:num_requests_running{engine=\"0\",model_name=\"" + MODEL + "\"} " + running)
+        .replace("vllm:generation_tokens_total{engine=\"0\",model_name=\"" + MODEL
+            + "\"} 388120.0", "vllm:generation_tokens_total{engine=\"0\",model_name=\"" + MODEL
+            + "\"} " + generated);
+    assertThat(body).contains("} " + running + "\n").contains("} " + generated + "\n");
+    return new Answer(200, body, false);
+  }
+
+  private static OptionalDouble rate(RuntimeSignal signal) {
+    return signal.load(MODEL).orElseThrow().decodeTokensPerSecond();
+  }
+
   /**
    * A scraper whose timeout a loaded 2-core machine never reaches for a runtime that answers
    * (300 ms was reached: a scrape took 706 ms under load and the test failed).
@@ -192,6 +328,11 @@ class RuntimeScraperTest {
 
   private RuntimeScraper scraper(RuntimeKind kind, List<String> models, Duration timeout) {
     return new RuntimeScraper(new RuntimeConfig(kind, endpoint(), models), http, clock, timeout);
+  }
+
+  private RuntimeScraper scraper(RuntimeKind kind, List<String> models, Clock time) {
+    return new RuntimeScraper(new RuntimeConfig(kind, endpoint(), models), http, time,
+        Duration.ofSeconds(10));
   }
 
   private URI endpoint() {

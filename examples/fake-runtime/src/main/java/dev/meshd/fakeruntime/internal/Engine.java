@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -17,9 +18,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * and a FIFO queue of requests waiting for one. What {@code /metrics} reports is read from here,
  * so the metrics are the real queue, not a made-up number.
  *
- * <p>Thread-safe: {@link #lock} guards the queue and the running set. A freed slot is handed
- * to the head of the queue inside {@link #release}, so order is strictly first come, first
- * served.
+ * <p>Token counters are kept per model, as vLLM labels them: the generated-token counter grows
+ * with every token a running request produces, at the moment it is produced, so a scraper that
+ * divides its growth by time and running requests gets the configured generation rate back.
+ *
+ * <p>Thread-safe: {@link #lock} guards the queue and the running set; the counters are atomic. A
+ * freed slot is handed to the head of the queue inside {@link #release}, so order is strictly
+ * first come, first served.
  */
 public final class Engine {
 
@@ -37,12 +42,14 @@ public final class Engine {
   public final class Ticket implements AutoCloseable {
     private final String model;
     private final int promptTokens;
+    private final TokenCounters counters;
     private final AtomicInteger generated = new AtomicInteger();
     private State state = State.WAITING; // guarded by lock
 
     private Ticket(String model, int promptTokens) {
       this.model = model;
       this.promptTokens = promptTokens;
+      this.counters = countersOf(model);
     }
 
     /** Blocks until this request holds a slot. */
@@ -60,7 +67,7 @@ public final class Engine {
     /** Records one generated token: it now holds KV cache too. */
     public void onToken() {
       generated.incrementAndGet();
-      generationTokens.incrementAndGet();
+      counters.generation.incrementAndGet();
     }
 
     public State state() {
@@ -81,9 +88,21 @@ public final class Engine {
   /** Load of one model: requests of that model waiting and running. */
   public record ModelLoad(int waiting, int running) {}
 
-  /** What {@code /metrics} shows, taken at one moment. */
+  /** Tokens of one model since start: prompt tokens admitted, tokens generated. */
+  public record TokenCounts(long prompt, long generation) {}
+
+  /**
+   * What {@code /metrics} shows, taken at one moment; {@code tokensByModel} has the same keys as
+   * {@code byModel}.
+   */
   public record Snapshot(Map<String, ModelLoad> byModel, long heldTokens, double kvCacheUsage,
-      long promptTokensTotal, long generationTokensTotal) {}
+      Map<String, TokenCounts> tokensByModel) {}
+
+  /** The running counters of one model. */
+  private static final class TokenCounters {
+    final AtomicLong prompt = new AtomicLong();
+    final AtomicLong generation = new AtomicLong();
+  }
 
   private final int slots;
   private final int maxQueue;
@@ -93,8 +112,7 @@ public final class Engine {
   private final Condition slotGranted = lock.newCondition();
   private final ArrayDeque<Ticket> waiting = new ArrayDeque<>(); // guarded by lock
   private final Set<Ticket> running = new LinkedHashSet<>(); // guarded by lock
-  private final AtomicLong promptTokens = new AtomicLong();
-  private final AtomicLong generationTokens = new AtomicLong();
+  private final Map<String, TokenCounters> tokens = new ConcurrentHashMap<>();
 
   public Engine(List<String> models, int slots, int maxQueue, long kvCapacityTokens) {
     this.models = List.copyOf(models);
@@ -123,7 +141,7 @@ public final class Engine {
     } finally {
       lock.unlock();
     }
-    promptTokens.addAndGet(promptTokenCount);
+    ticket.counters.prompt.addAndGet(promptTokenCount);
     return ticket;
   }
 
@@ -169,8 +187,18 @@ public final class Engine {
       held += t.promptTokens + t.generated.get();
     }
     Map<String, ModelLoad> byModel = new LinkedHashMap<>();
-    counts.forEach((model, c) -> byModel.put(model, new ModelLoad(c[0], c[1])));
+    Map<String, TokenCounts> tokensByModel = new LinkedHashMap<>();
+    counts.forEach((model, c) -> {
+      byModel.put(model, new ModelLoad(c[0], c[1]));
+      TokenCounters counters = countersOf(model);
+      tokensByModel.put(model,
+          new TokenCounts(counters.prompt.get(), counters.generation.get()));
+    });
     double usage = Math.min(1.0, (double) held / kvCapacityTokens);
-    return new Snapshot(byModel, held, usage, promptTokens.get(), generationTokens.get());
+    return new Snapshot(byModel, held, usage, tokensByModel);
+  }
+
+  private TokenCounters countersOf(String model) {
+    return tokens.computeIfAbsent(model, m -> new TokenCounters());
   }
 }

@@ -8,9 +8,10 @@ import java.util.Map;
 
 /**
  * {@code GET /metrics}: the engine's real load in vLLM's current metric names and labels
- * ({@code engine="0"}, {@code model_name}), Prometheus text format 0.0.4. Waiting and running
- * are broken down by the model each request asked for; KV-cache usage is the engine's (one
- * budget shared by all models), repeated under each model. Stateless.
+ * ({@code engine="0"}, {@code model_name}), Prometheus text format 0.0.4. Waiting, running and
+ * the token counters are broken down by the model each request asked for (so a model's
+ * generated-token growth over its running requests is the configured generation rate); KV-cache
+ * usage is the engine's (one budget shared by all models), repeated under each model. Stateless.
  */
 public final class MetricsHandler implements HttpHandler {
 
@@ -45,12 +46,11 @@ public final class MetricsHandler implements HttpHandler {
     loads.forEach((m, l) -> sample(out, "vllm:num_requests_waiting", m, l.waiting()));
     gauge(out, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.");
     loads.forEach((m, l) -> sample(out, "vllm:kv_cache_usage_perc", m, s.kvCacheUsage()));
-    // The engine counts tokens, not models: reported once, under the first model.
-    String first = loads.keySet().iterator().next();
+    Map<String, Engine.TokenCounts> tokens = s.tokensByModel();
     counter(out, "vllm:prompt_tokens_total", "Number of prefill tokens processed.");
-    sample(out, "vllm:prompt_tokens_total", first, s.promptTokensTotal());
+    tokens.forEach((m, t) -> sample(out, "vllm:prompt_tokens_total", m, t.prompt()));
     counter(out, "vllm:generation_tokens_total", "Number of generation tokens processed.");
-    sample(out, "vllm:generation_tokens_total", first, s.generationTokensTotal());
+    tokens.forEach((m, t) -> sample(out, "vllm:generation_tokens_total", m, t.generation()));
     return out.toString();
   }
 

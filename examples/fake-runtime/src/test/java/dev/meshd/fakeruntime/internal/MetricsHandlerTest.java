@@ -75,8 +75,28 @@ class MetricsHandlerTest {
         "vllm:num_requests_waiting{engine=\"0\",model_name=\"m2\"} 2.0\n",
         "vllm:kv_cache_usage_perc{engine=\"0\",model_name=\"m1\"} 0.31\n",
         "vllm:kv_cache_usage_perc{engine=\"0\",model_name=\"m2\"} 0.31\n",
-        "vllm:prompt_tokens_total{engine=\"0\",model_name=\"m1\"} 40.0\n",
-        "vllm:generation_tokens_total{engine=\"0\",model_name=\"m1\"} 1.0\n");
+        "vllm:prompt_tokens_total{engine=\"0\",model_name=\"m1\"} 30.0\n",
+        "vllm:prompt_tokens_total{engine=\"0\",model_name=\"m2\"} 10.0\n",
+        "vllm:generation_tokens_total{engine=\"0\",model_name=\"m1\"} 1.0\n",
+        "vllm:generation_tokens_total{engine=\"0\",model_name=\"m2\"} 0.0\n");
+  }
+
+  @Test
+  void eachModelCountsTheTokensItsOwnRequestsGenerated() throws Exception {
+    // Per model, as vLLM labels them: a scraper divides a model's counter growth by that
+    // model's running requests, so tokens of another model must not land in it.
+    Engine engine = new Engine(List.of("m1", "m2"), 2, 8, 1000);
+    Engine.Ticket a = engine.admit("m1", 1);
+    Engine.Ticket b = engine.admit("m2", 1);
+    for (int i = 0; i < 3; i++) {
+      a.onToken();
+    }
+    b.onToken();
+    a.close(); // a finished request's tokens stay counted: the counter never goes down
+
+    assertThat(engine.snapshot().tokensByModel()).containsExactly(
+        Map.entry("m1", new Engine.TokenCounts(1, 3)),
+        Map.entry("m2", new Engine.TokenCounts(1, 1)));
   }
 
   @Test

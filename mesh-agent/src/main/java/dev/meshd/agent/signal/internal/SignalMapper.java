@@ -57,6 +57,7 @@ public final class SignalMapper {
           .setQueueDepth(load.queueDepth())
           .setRunningRequests(load.runningRequests());
       load.kvCacheUsage().ifPresent(model::setKvCacheUsage);
+      load.decodeTokensPerSecond().ifPresent(model::setDecodeTokensPerSecond);
       out.addModels(model);
     }
     return out.build();
@@ -67,7 +68,8 @@ public final class SignalMapper {
    * estimate on the receiver's own clock: {@code receivedAt} minus the reported age.
    *
    * @throws IllegalArgumentException when the entry breaks a rule of the domain records (an
-   *     unknown kind, a negative count, a KV-cache fraction outside 0..1)
+   *     unknown kind, a negative count, a KV-cache fraction outside 0..1, a decode rate that
+   *     is not finite and positive)
    */
   public static RuntimeSignal fromProto(RuntimeLoad load, Instant receivedAt) {
     RuntimeKind kind = switch (load.getKind()) {
@@ -86,6 +88,8 @@ public final class SignalMapper {
     List<ModelLoad> models = load.getModelsList().stream()
         .map(m -> new ModelLoad(m.getModel(), m.getQueueDepth(), m.getRunningRequests(),
             m.hasKvCacheUsage() ? OptionalDouble.of(m.getKvCacheUsage())
+                : OptionalDouble.empty(),
+            m.hasDecodeTokensPerSecond() ? OptionalDouble.of(m.getDecodeTokensPerSecond())
                 : OptionalDouble.empty()))
         .toList();
     return RuntimeSignal.healthy(kind, load.getEndpoint(), models, observedAt);

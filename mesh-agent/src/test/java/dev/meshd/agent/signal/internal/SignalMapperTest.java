@@ -56,6 +56,29 @@ class SignalMapperTest {
   }
 
   @Test
+  void aMeasuredDecodeRateCrossesBothWaysAndAnUnmeasuredOneStaysAbsent() {
+    RuntimeSignal signal = RuntimeSignal.healthy(RuntimeKind.VLLM, "http://127.0.0.1:8000",
+        List.of(new ModelLoad("fast", 0, 4, OptionalDouble.of(0.3), OptionalDouble.of(61.25)),
+            new ModelLoad("new", 1, 0, OptionalDouble.of(0.1))), SENT);
+
+    RuntimeLoad wire = SignalMapper.toBatch("g1", 1, List.of(signal), SENT, false)
+        .getRuntimes(0);
+
+    assertThat(wire.getModels(0).hasDecodeTokensPerSecond()).isTrue();
+    assertThat(wire.getModels(0).getDecodeTokensPerSecond()).isEqualTo(61.25);
+    assertThat(wire.getModels(1).hasDecodeTokensPerSecond()).isFalse();
+    RuntimeSignal back = SignalMapper.fromProto(wire, RECEIVED);
+    assertThat(back.load("fast").orElseThrow().decodeTokensPerSecond()).hasValue(61.25);
+    assertThat(back.load("new").orElseThrow().decodeTokensPerSecond()).isEmpty();
+    assertThat(SignalMapper.sameContent(List.of(back), List.of(signal))).isTrue();
+    // A new measurement is a change worth a batch, like a queue that moved.
+    RuntimeSignal slower = RuntimeSignal.healthy(RuntimeKind.VLLM, "http://127.0.0.1:8000",
+        List.of(new ModelLoad("fast", 0, 4, OptionalDouble.of(0.3), OptionalDouble.of(30)),
+            new ModelLoad("new", 1, 0, OptionalDouble.of(0.1))), SENT);
+    assertThat(SignalMapper.sameContent(List.of(slower), List.of(signal))).isFalse();
+  }
+
+  @Test
   void anEntryThatBreaksTheDomainRulesIsRefused() {
     RuntimeLoad negative = RuntimeLoad.newBuilder()
         .setKind(dev.meshd.proto.v1.RuntimeKind.RUNTIME_KIND_VLLM)
@@ -63,10 +86,18 @@ class SignalMapperTest {
         .addModels(RuntimeModelLoad.newBuilder().setModel("m").setQueueDepth(-1))
         .build();
     RuntimeLoad unknownKind = RuntimeLoad.newBuilder().setHealthy(true).build();
+    RuntimeLoad zeroRate = RuntimeLoad.newBuilder()
+        .setKind(dev.meshd.proto.v1.RuntimeKind.RUNTIME_KIND_VLLM)
+        .setHealthy(true)
+        .addModels(RuntimeModelLoad.newBuilder().setModel("m").setDecodeTokensPerSecond(0))
+        .build();
 
     assertThatThrownBy(() -> SignalMapper.fromProto(negative, RECEIVED))
         .hasMessageContaining("queueDepth");
     assertThatThrownBy(() -> SignalMapper.fromProto(unknownKind, RECEIVED))
         .hasMessageContaining("kind");
+    // Present means measured: a sender that sets 0 breaks the contract, it is not "idle".
+    assertThatThrownBy(() -> SignalMapper.fromProto(zeroRate, RECEIVED))
+        .hasMessageContaining("decodeTokensPerSecond");
   }
 }

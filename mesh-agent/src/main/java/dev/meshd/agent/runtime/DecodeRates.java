@@ -1,0 +1,89 @@
+package dev.meshd.agent.runtime;
+
+import dev.meshd.core.signal.ModelLoad;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * Measures each model's decode rate from one runtime's generated-token counter: between two
+ * healthy scrapes, {@code Δ counter / Δ seconds / mean running requests}, where the mean is that
+ * of the running gauge at both scrapes. A window is always the time since the previous healthy
+ * scrape; every measured window replaces the figure.
+ *
+ * <ul>
+ *   <li>No figure until a second scrape gives a window.
+ *   <li>A window in which the counter did not grow, or no request ran at either end, keeps the
+ *       last figure: an idle runtime decodes as fast as when it was last busy. (Tokens of
+ *       requests that came and went between two scrapes cannot be divided by anything.)
+ *   <li>A counter that went down (the runtime or one of its engines restarted) discards the
+ *       window and starts a new one; the last figure stays, the hardware did not change.
+ *   <li>A figure that comes out absurd (not finite, because the clock did not move or went back,
+ *       or above {@link #MAX_PLAUSIBLE}, because an engine joined with its own counter) is not
+ *       published; the window is discarded and the last figure stays.
+ *   <li>A model that is no longer reported, or whose counter disappeared, drops its state.
+ * </ul>
+ *
+ * <p>An unhealthy scrape is not shown to this class at all, so it keeps its state. Not
+ * thread-safe: owned by one {@link RuntimeScraper}, which scrapes one at a time.
+ */
+final class DecodeRates {
+
+  /**
+   * Tokens per second per request above which a window is taken as broken, not fast: today's
+   * fastest serving stacks decode one request at a few thousand tokens per second.
+   */
+  static final double MAX_PLAUSIBLE = 100_000;
+
+  /** The counter and the running gauge of one model at one scrape. */
+  private record Point(double tokens, double running, Instant at) {}
+
+  /** Where the next window starts, and the last figure measured. */
+  private record State(Point base, OptionalDouble rate) {}
+
+  private final Map<String, State> byModel = new HashMap<>();
+
+  /**
+   * The loads of one healthy scrape taken at {@code at}, each with its decode rate where one is
+   * measured; moves every window on to {@code at}.
+   */
+  List<ModelLoad> measure(List<ModelReading> readings, Instant at) {
+    Map<String, State> next = new HashMap<>();
+    List<ModelLoad> loads = new ArrayList<>(readings.size());
+    for (ModelReading reading : readings) {
+      if (reading.generationTokensTotal().isEmpty()) {
+        loads.add(reading.load());
+        continue;
+      }
+      Point now = new Point(reading.generationTokensTotal().getAsDouble(),
+          reading.load().runningRequests(), at);
+      State before = byModel.get(reading.model());
+      OptionalDouble rate = before == null ? OptionalDouble.empty() : rate(before, now);
+      next.put(reading.model(), new State(now, rate));
+      loads.add(reading.load().withDecodeTokensPerSecond(rate));
+    }
+    byModel.clear();
+    byModel.putAll(next);
+    return loads;
+  }
+
+  /** The figure after the window from {@code before}'s base to {@code now}. */
+  private static OptionalDouble rate(State before, Point now) {
+    Point base = before.base();
+    double tokens = now.tokens() - base.tokens();
+    double meanRunning = (base.running() + now.running()) / 2;
+    if (tokens <= 0 || meanRunning == 0) {
+      return before.rate(); // restarted (< 0) or idle
+    }
+    double seconds = Duration.between(base.at(), now.at()).toNanos() / 1e9;
+    double rate = tokens / seconds / meanRunning;
+    if (!(seconds > 0) || !(rate > 0) || !Double.isFinite(rate) || rate > MAX_PLAUSIBLE) {
+      return before.rate();
+    }
+    return OptionalDouble.of(rate);
+  }
+}
