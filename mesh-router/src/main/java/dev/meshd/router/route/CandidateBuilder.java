@@ -154,7 +154,8 @@ public final class CandidateBuilder {
         runtime.endpoint(), model, member.state().isRoutable(), draining, healthy, reason,
         load.map(ModelLoad::queueDepth).orElse(0.0),
         load.map(ModelLoad::runningRequests).orElse(0.0),
-        load.map(ModelLoad::kvCacheUsage).orElse(OptionalDouble.empty()), OptionalDouble.empty(),
+        load.map(ModelLoad::kvCacheUsage).orElse(OptionalDouble.empty()),
+        load.map(ModelLoad::decodeTokensPerSecond).orElse(OptionalDouble.empty()),
         vramFreeRatio(record), meanUtilization(record), age,
         ledger.sentWithin(key, age), slowest);
   }

@@ -248,6 +248,26 @@ class RouterTest {
     assertThat(router.models()).containsExactly(LLAMA);
   }
 
+  @Test
+  void aMeasuredDecodeRateReachesTheCandidateAndHybridPrefersTheFasterOfEqualLoads() {
+    node("slow", MemberState.ALIVE, LLAMA);
+    node("fast", MemberState.ALIVE, LLAMA);
+    decoding("slow", 12.5);
+    decoding("fast", 50);
+
+    RouteDecision decision = router.choose(RouteRequest.of(LLAMA), 2);
+
+    assertThat(nodes(decision.ranked())).containsExactly("fast", "slow");
+    assertThat(decision.ranked().get(1).candidate().decodeTokensPerSecond()).hasValue(12.5);
+  }
+
+  /** Equal load (queue 2, 8 running) and a measured decode rate, tokens/s per request. */
+  private void decoding(String node, double tokensPerSecond) {
+    signals.put(node, List.of(new AgedSignal(RuntimeSignal.healthy(RuntimeKind.VLLM,
+        endpoint(node), List.of(new ModelLoad(LLAMA, 2, 8, OptionalDouble.of(0.2),
+            OptionalDouble.of(tokensPerSecond))), T0), Duration.ofMillis(10))));
+  }
+
   private void node(String id, MemberState state, String model) {
     GpuInfo gpu = new GpuInfo(0, "GPU-" + id, "H100-80GB", 80L << 30, 10L << 30, 0.3, "", true,
         GpuSource.SIMULATED);
