@@ -25,6 +25,10 @@ import java.util.OptionalDouble;
  *   <li>A figure that comes out absurd (not finite, because the clock did not move or went back,
  *       or above {@link #MAX_PLAUSIBLE}, because an engine joined with its own counter) is not
  *       published; the window is discarded and the last figure stays.
+ *   <li>A window longer than {@link #LONGEST_WINDOW_INTERVALS} scrape intervals (the runtime
+ *       was unreachable in between, or the agent was paused) is discarded and the last figure
+ *       stays: its mean running requests would come from its two ends only, which says little
+ *       about the minutes between.
  *   <li>A model that is no longer reported, or whose counter disappeared, drops its state.
  * </ul>
  *
@@ -39,6 +43,9 @@ final class DecodeRates {
    */
   static final double MAX_PLAUSIBLE = 100_000;
 
+  /** The longest window measured, in scrape intervals. */
+  static final int LONGEST_WINDOW_INTERVALS = 10;
+
   /** The counter and the running gauge of one model at one scrape. */
   private record Point(double tokens, double running, Instant at) {}
 
@@ -46,6 +53,12 @@ final class DecodeRates {
   private record State(Point base, OptionalDouble rate) {}
 
   private final Map<String, State> byModel = new HashMap<>();
+  private final Duration longestWindow;
+
+  /** Rates of a runtime scraped every {@code scrapeInterval}. */
+  DecodeRates(Duration scrapeInterval) {
+    this.longestWindow = scrapeInterval.multipliedBy(LONGEST_WINDOW_INTERVALS);
+  }
 
   /**
    * The loads of one healthy scrape taken at {@code at}, each with its decode rate where one is
@@ -62,7 +75,9 @@ final class DecodeRates {
       Point now = new Point(reading.generationTokensTotal().getAsDouble(),
           reading.load().runningRequests(), at);
       State before = byModel.get(reading.model());
-      OptionalDouble rate = before == null ? OptionalDouble.empty() : rate(before, now);
+      OptionalDouble rate = before == null ? OptionalDouble.empty()
+          : Duration.between(before.base().at(), at).compareTo(longestWindow) > 0 ? before.rate()
+          : rate(before, now);
       next.put(reading.model(), new State(now, rate));
       loads.add(reading.load().withDecodeTokensPerSecond(rate));
     }

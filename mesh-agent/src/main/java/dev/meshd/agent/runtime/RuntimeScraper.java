@@ -47,7 +47,7 @@ public final class RuntimeScraper {
   private final HttpClient http;
   private final Clock clock;
   private final Duration timeout;
-  private final DecodeRates decodeRates = new DecodeRates();
+  private final DecodeRates decodeRates;
   private List<String> discoveredModels = List.of();
   private Instant modelsAskedAt = Instant.MIN;
 
@@ -56,6 +56,7 @@ public final class RuntimeScraper {
     this.http = http;
     this.clock = clock;
     this.timeout = timeout;
+    this.decodeRates = new DecodeRates(config.scrapeInterval());
   }
 
   public RuntimeConfig config() {

@@ -164,6 +164,18 @@ class RuntimeScraperTest {
     time.advance(Duration.ofSeconds(1));
     answers.put("/metrics", vllm(10, 10_100));
     assertThat(rate(scraper.scrape())).hasValue(10.0);
+
+    // An outage longer than 10 scrape intervals (5 s by default): the window is discarded, the
+    // figure kept, and the next window starts at the scrape after it.
+    answers.put("/metrics", new Answer(503, "overloaded", false));
+    time.advance(Duration.ofSeconds(60));
+    scraper.scrape();
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", vllm(10, 70_000));
+    assertThat(rate(scraper.scrape())).hasValue(10.0);
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", vllm(10, 70_250));
+    assertThat(rate(scraper.scrape())).hasValue(25.0);
   }
 
   @Test
