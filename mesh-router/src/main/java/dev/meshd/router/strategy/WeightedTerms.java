@@ -66,7 +66,6 @@ final class WeightedTerms {
    * fast as the fastest. A pipeline's link factor applies on top (queueTerm).
    */
 
-
   /** KV-cache use assumed for a runtime that does not report it (TGI): neither full nor empty. */
   private static final double UNKNOWN_KV_USAGE = 0.5;
 
