@@ -171,7 +171,7 @@ public final class CandidateColumns {
       kvUsage = new double[size];
       kvKnown = new boolean[size];
       decodeRate = new double[size];
-      java.util.Arrays.fill(decodeRate, Double.NaN);
+      Arrays.fill(decodeRate, Double.NaN);
       vramFreeRatio = new double[size];
       gpuUtilization = new double[size];
       signalTakenNanos = new long[size];

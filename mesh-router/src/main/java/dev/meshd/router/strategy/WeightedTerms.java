@@ -12,7 +12,9 @@ import dev.meshd.router.ScoringContext;
 import dev.meshd.router.StalePolicy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The weighted terms of the {@code heuristic}, {@code fabric_aware} and {@code hybrid}
@@ -197,12 +199,12 @@ final class WeightedTerms {
     // The pipelines' link factors (1 for a replica), likewise per columns; null without links,
     // or when the policy weighs links at 0 (then links are ignored altogether).
     double[] links = placement && fabric > 0
-        ? columns.derived(LINK_FACTORS, () -> linkFactors(columns)) : NO_LINKS;
+        ? columns.derived(LINK_FACTORS, () -> linkFactors(columns)) : NONE;
     if (links.length == 0) {
       links = null;
     }
     // hybrid's speed: each target's speed root (NaN unmeasured) and the eligible's fastest.
-    double[] roots = effectiveQueue ? speedRoots(columns) : NO_SPEEDS;
+    double[] roots = effectiveQueue ? speedRoots(columns) : NONE;
     double fastest = fastest(eligible, roots);
     for (int j = 0; j < n; j++) {
       int i = eligible.column(j);
@@ -231,30 +233,38 @@ final class WeightedTerms {
     }
   };
 
-  /** {@link #speedRoots} of columns where no target's decode rate is measured. */
-  private static final double[] NO_SPEEDS = new double[0];
-
   /**
-   * {@link #speedRoot} of every column (NaN where unmeasured), or {@link #NO_SPEEDS} when no
-   * target of the columns has a measured rate, so that the speed costs such fleets nothing.
+   * {@link #speedRoot} of every column (NaN where unmeasured), or {@link #NONE} when no target
+   * of the columns has a measured rate, so that the speed costs such fleets nothing.
    */
   private static double[] speedRoots(CandidateColumns columns) {
-    return columns.derived(SPEED_ROOTS, () -> computeSpeedRoots(columns));
+    return columns.derived(SPEED_ROOTS, () -> sparse(columns, Double.NaN, i -> {
+      double rate = columns.decodeRate(i);
+      return Double.isNaN(rate) ? Double.NaN : speedRoot(rate);
+    }));
   }
 
-  private static double[] computeSpeedRoots(CandidateColumns columns) {
-    double[] roots = NO_SPEEDS;
+  /** {@link #sparse}'s answer when no column has a value (a memo may not hold null). */
+  private static final double[] NONE = new double[0];
+
+  /**
+   * {@code value} of every column, {@code absent} where it is NaN; or {@link #NONE} when it is
+   * NaN for every column, so that a figure no target has costs the decision nothing.
+   */
+  private static double[] sparse(CandidateColumns columns, double absent,
+      IntToDoubleFunction value) {
+    double[] values = NONE;
     for (int i = 0; i < columns.size(); i++) {
-      double rate = columns.decodeRate(i);
-      if (!Double.isNaN(rate)) {
-        if (roots == NO_SPEEDS) {
-          roots = new double[columns.size()];
-          java.util.Arrays.fill(roots, Double.NaN);
+      double v = value.applyAsDouble(i);
+      if (!Double.isNaN(v)) {
+        if (values == NONE) {
+          values = new double[columns.size()];
+          Arrays.fill(values, absent);
         }
-        roots[i] = speedRoot(rate);
+        values[i] = v;
       }
     }
-    return roots;
+    return values;
   }
 
   /** The largest speed root among the eligible targets, NaN when none is measured. */
@@ -297,9 +307,9 @@ final class WeightedTerms {
   private double[] staticSums(CandidateColumns columns) {
     double[] localities = origin == null ? null
         : columns.layoutDerived(origin, () -> localities(columns, origin));
-    // The pipelines' link factors, shared with the queue term (NO_LINKS: no pipeline here).
+    // The pipelines' link factors, shared with the queue term (NONE: no pipeline here).
     double[] links = placement
-        ? columns.derived(LINK_FACTORS, () -> linkFactors(columns)) : NO_LINKS;
+        ? columns.derived(LINK_FACTORS, () -> linkFactors(columns)) : NONE;
     double[] sums = new double[columns.size()];
     for (int i = 0; i < sums.length; i++) {
       double sum = 0;
@@ -325,26 +335,13 @@ final class WeightedTerms {
     }
   };
 
-  /** {@link #linkFactors} of columns without a pipeline (a memo may not hold null). */
-  private static final double[] NO_LINKS = new double[0];
-
   /**
-   * {@link #fabric(LinkSummary, double)} of every column (1 for a replica), or {@link #NO_LINKS}
+   * {@link #fabric(LinkSummary, double)} of every column (1 for a replica), or {@link #NONE}
    * when no target of the columns is a pipeline, so that replicas' queue terms cost nothing more.
    */
   private static double[] linkFactors(CandidateColumns columns) {
-    double[] factors = NO_LINKS;
-    for (int i = 0; i < columns.size(); i++) {
-      LinkSummary link = columns.link(i);
-      if (link != null) {
-        if (factors == NO_LINKS) {
-          factors = new double[columns.size()];
-          java.util.Arrays.fill(factors, 1.0);
-        }
-        factors[i] = fabric(link, columns.runningRequests(i));
-      }
-    }
-    return factors;
+    return sparse(columns, 1.0, i -> columns.link(i) == null ? Double.NaN
+        : fabric(columns.link(i), columns.runningRequests(i)));
   }
 
   /** {@link #locality(RouteRequest.Origin, Candidate)} of every column, on symbols. */
