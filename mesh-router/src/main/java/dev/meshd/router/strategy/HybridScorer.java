@@ -93,9 +93,10 @@ public final class HybridScorer implements TargetScorer {
       return rank(context, eligible);
     }
     WeightedTerms terms = WeightedTerms.loadAndPlacement(context, true);
-    double[] scores = terms.scores(eligible);
+    double fastest = terms.fastest(eligible);
+    double[] scores = terms.scores(eligible, fastest);
     return terms.scored(eligible, bestFirstWithTiePick(scores, k,
-        Selection.bestFirst(scores, eligible)));
+        Selection.bestFirst(scores, eligible)), fastest);
   }
 
   /** {@link #best(ScoringContext, List, int)} scored straight from the columns. */
@@ -106,9 +107,10 @@ public final class HybridScorer implements TargetScorer {
       return rank(context, eligible.asList());
     }
     WeightedTerms terms = WeightedTerms.loadAndPlacement(context, true);
-    double[] scores = terms.scores(eligible);
+    double fastest = terms.fastest(eligible);
+    double[] scores = terms.scores(eligible, fastest);
     return terms.scored(eligible, bestFirstWithTiePick(scores, k,
-        Selection.bestFirst(scores, eligible)));
+        Selection.bestFirst(scores, eligible)), fastest);
   }
 
   /**

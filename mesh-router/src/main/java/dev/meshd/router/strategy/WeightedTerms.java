@@ -162,7 +162,7 @@ final class WeightedTerms {
   /** Every target scored with its terms, in the order given. */
   List<ScoredTarget> scoredAll(List<Candidate> eligible) {
     List<ScoredTarget> scored = new ArrayList<>(eligible.size());
-    double fastest = effectiveQueue ? fastest(eligible) : Double.NaN;
+    double fastest = fastest(eligible);
     for (Candidate c : eligible) {
       scored.add(scored(c, fastest));
     }
@@ -171,23 +171,42 @@ final class WeightedTerms {
 
   /** The fast path: scores into an array, selects the best k, builds terms for those only. */
   List<ScoredTarget> best(List<Candidate> eligible, int k) {
-    double[] scores = scores(eligible);
+    double fastest = fastest(eligible);
+    double[] scores = scores(eligible, fastest);
     return scored(eligible, Selection.topByScore(scores, eligible.size(),
-        Math.min(k, eligible.size()), Selection.bestFirst(scores, eligible)));
+        Math.min(k, eligible.size()), Selection.bestFirst(scores, eligible)), fastest);
   }
 
   /** The fast path over columns: {@link #best(List, int)} for {@code eligible.asList()}. */
   List<ScoredTarget> best(EligibleTargets eligible, int k) {
-    double[] scores = scores(eligible);
+    double fastest = fastest(eligible);
+    double[] scores = scores(eligible, fastest);
     return scored(eligible, Selection.topByScore(scores, eligible.size(),
-        Math.min(k, eligible.size()), Selection.bestFirst(scores, eligible)));
+        Math.min(k, eligible.size()), Selection.bestFirst(scores, eligible)), fastest);
+  }
+
+  /**
+   * The speed reference of one decision: the largest {@link #speedRoot} among the eligible
+   * targets in {@code hybrid} (NaN when none is measured, and always for the other strategies).
+   * Computed once per decision and passed to both its scores and the terms of the targets it
+   * returns.
+   */
+  double fastest(EligibleTargets eligible) {
+    return effectiveQueue ? fastest(eligible, speedRoots(eligible.columns())) : Double.NaN;
+  }
+
+  /** {@link #fastest(EligibleTargets)} over candidates. */
+  double fastest(List<Candidate> eligible) {
+    return effectiveQueue ? fastestOf(eligible) : Double.NaN;
   }
 
   /**
    * {@link #score} of every eligible target, by position, read from the columns: the same
    * products added in the same order as {@link #score}, so equal to the last bit.
+   *
+   * @param fastest this decision's {@link #fastest(EligibleTargets)}
    */
-  double[] scores(EligibleTargets eligible) {
+  double[] scores(EligibleTargets eligible, double fastest) {
     CandidateColumns columns = eligible.columns();
     int n = eligible.size();
     double[] scores = new double[n];
@@ -203,9 +222,8 @@ final class WeightedTerms {
     if (links.length == 0) {
       links = null;
     }
-    // hybrid's speed: each target's speed root (NaN unmeasured) and the eligible's fastest.
-    double[] roots = effectiveQueue ? speedRoots(columns) : NONE;
-    double fastest = fastest(eligible, roots);
+    // hybrid's speed: each target's speed root (NaN unmeasured), against the fastest.
+    double[] roots = Double.isNaN(fastest) ? NONE : speedRoots(columns);
     for (int j = 0; j < n; j++) {
       int i = eligible.column(j);
       double queue = effectiveQueue
@@ -280,7 +298,7 @@ final class WeightedTerms {
   }
 
   /** {@link #fastest(EligibleTargets, double[])} over candidates. */
-  private static double fastest(List<Candidate> eligible) {
+  private static double fastestOf(List<Candidate> eligible) {
     double fastest = Double.NaN;
     for (Candidate c : eligible) {
       if (c.decodeTokensPerSecond().isPresent()) {
@@ -377,10 +395,8 @@ final class WeightedTerms {
   }
 
   /** The eligible targets at {@code positions}, in that order, with their terms. */
-  List<ScoredTarget> scored(EligibleTargets eligible, int[] positions) {
+  List<ScoredTarget> scored(EligibleTargets eligible, int[] positions, double fastest) {
     ScoredTarget[] scored = new ScoredTarget[positions.length];
-    double fastest = effectiveQueue ? fastest(eligible, speedRoots(eligible.columns()))
-        : Double.NaN;
     for (int p = 0; p < positions.length; p++) {
       scored[p] = scored(eligible.candidate(positions[p]), fastest);
     }
@@ -388,9 +404,8 @@ final class WeightedTerms {
   }
 
   /** {@link #score} of every target, by position. */
-  double[] scores(List<Candidate> eligible) {
+  double[] scores(List<Candidate> eligible, double fastest) {
     double[] scores = new double[eligible.size()];
-    double fastest = effectiveQueue ? fastest(eligible) : Double.NaN;
     for (int i = 0; i < scores.length; i++) {
       scores[i] = score(eligible.get(i), fastest);
     }
@@ -398,9 +413,8 @@ final class WeightedTerms {
   }
 
   /** The targets at {@code indices}, in that order, with their terms. */
-  List<ScoredTarget> scored(List<Candidate> eligible, int[] indices) {
+  List<ScoredTarget> scored(List<Candidate> eligible, int[] indices, double fastest) {
     ScoredTarget[] scored = new ScoredTarget[indices.length];
-    double fastest = effectiveQueue ? fastest(eligible) : Double.NaN;
     for (int i = 0; i < indices.length; i++) {
       scored[i] = scored(eligible.get(indices[i]), fastest);
     }
