@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * Reads the load of each served model from one runtime's {@code /metrics} body, with the
- * generated-token counter a decode rate is measured from ({@link RuntimeScraper} keeps the
- * previous value and measures). Metric names per runtime kind:
+ * generated-token counter or throughput gauge a decode rate is measured from ({@link
+ * DecodeRates} keeps the previous values and measures). Metric names per runtime kind:
  *
  * <ul>
  *   <li>vLLM: {@code vllm:num_requests_waiting}, {@code vllm:num_requests_running}, {@code
@@ -23,9 +23,12 @@ import java.util.Set;
  *       counter {@code vllm:generation_tokens_total} (grows with every engine step), labelled by
  *       {@code model_name} and, with data parallelism, {@code engine};
  *   <li>SGLang: {@code sglang:num_queue_reqs}, {@code sglang:num_running_reqs}, {@code
- *       sglang:token_usage}, labelled by {@code model_name}. No counter is read: SGLang's {@code
- *       sglang:generation_tokens_total} grows only when a request finishes, by all its tokens at
- *       once, so over a scrape interval it is not the decoding of the running requests;
+ *       sglang:token_usage}, labelled by {@code model_name}; for the decode rate, the counter
+ *       {@code sglang:realtime_tokens_total{mode="decode"}} (recent versions: grows with the
+ *       decode steps), else the gauge {@code sglang:gen_throughput} (tokens/s of the whole batch
+ *       over SGLang's last decode-log interval, 0 after a prefill log or while idle). Not {@code
+ *       sglang:generation_tokens_total}: it grows only when a request finishes, by all its
+ *       tokens at once, so over a scrape interval it is not the decoding of the running requests;
  *   <li>TGI: {@code tgi_queue_size}, {@code tgi_batch_current_size}; no model label (a TGI server
  *       serves one model), no KV-cache figure, and no counter (its {@code
  *       tgi_request_generated_tokens} is a histogram observed when a request finishes).
@@ -35,18 +38,26 @@ import java.util.Set;
  */
 public final class RuntimeMetricsReader {
 
-  /** {@code generated} is null where the kind exports no counter that grows while decoding. */
+  /**
+   * Where a kind's figures are. {@code generated} is null where the kind exports no counter that
+   * grows while decoding; {@code generatedMode} the value its {@code mode} label must have (null:
+   * no such label); {@code throughput} the gauge of generated tokens per second over the batch,
+   * read when the counter is absent (null: none).
+   */
   private record Names(String queue, String running, List<String> kvCache, String generated,
-      boolean modelLabel) {}
+      String generatedMode, String throughput, boolean modelLabel) {}
 
   private static final Map<RuntimeKind, Names> NAMES = Map.of(
       RuntimeKind.VLLM, new Names("vllm:num_requests_waiting", "vllm:num_requests_running",
           List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"),
-          "vllm:generation_tokens_total", true),
+          "vllm:generation_tokens_total", null, null, true),
       RuntimeKind.SGLANG, new Names("sglang:num_queue_reqs", "sglang:num_running_reqs",
-          List.of("sglang:token_usage"), null, true),
+          List.of("sglang:token_usage"), "sglang:realtime_tokens_total", "decode",
+          "sglang:gen_throughput", true),
       RuntimeKind.TGI, new Names("tgi_queue_size", "tgi_batch_current_size", List.of(), null,
-          false));
+          null, null, false));
+
+  private static final String MODE_LABEL = "mode";
 
   private static final String MODEL_LABEL = "model_name";
 
@@ -54,7 +65,7 @@ public final class RuntimeMetricsReader {
 
   /**
    * The load of each model in {@code body}, with its generated-token counter where the runtime
-   * exports one.
+   * exports one, else its generation-throughput gauge where it exports that.
    *
    * @param servedModels the models this runtime serves (configured or from {@code /v1/models});
    *     used to name TGI's single model, which its metrics do not name
@@ -91,8 +102,16 @@ public final class RuntimeMetricsReader {
           totals.kvSum += fraction(sample);
           totals.kvSamples++;
         } else if (sample.name().equals(names.generated())) {
-          totals.generated += count(sample);
-          totals.generatedSamples++;
+          if (names.generatedMode() == null
+              || names.generatedMode().equals(sample.label(MODE_LABEL))) {
+            totals.generated += count(sample);
+            totals.generatedSamples++;
+          }
+        } else if (sample.name().equals(names.throughput())) {
+          double tokensPerSecond = count(sample);
+          totals.throughput += tokensPerSecond;
+          totals.throughputSamples++;
+          totals.throughputIdleSample |= tokensPerSecond == 0;
         }
       }
     }
@@ -100,7 +119,10 @@ public final class RuntimeMetricsReader {
     byModel.forEach((model, t) -> readings.add(new ModelReading(
         new ModelLoad(model, t.queue, t.running, t.kvSamples == 0 ? OptionalDouble.empty()
             : OptionalDouble.of(t.kvSum / t.kvSamples)),
-        t.generatedSamples == 0 ? OptionalDouble.empty() : OptionalDouble.of(t.generated))));
+        t.generatedSamples == 0 ? OptionalDouble.empty() : OptionalDouble.of(t.generated),
+        t.generatedSamples > 0 || t.throughputSamples == 0 ? OptionalDouble.empty()
+            // One engine not decoding at its last report makes the sum no batch's figure.
+            : OptionalDouble.of(t.throughputIdleSample ? 0 : t.throughput))));
     return readings;
   }
 
@@ -110,6 +132,9 @@ public final class RuntimeMetricsReader {
     all.add(names.running());
     if (names.generated() != null) {
       all.add(names.generated());
+    }
+    if (names.throughput() != null) {
+      all.add(names.throughput());
     }
     return Set.copyOf(all);
   }
@@ -154,5 +179,8 @@ public final class RuntimeMetricsReader {
     int kvSamples;
     double generated;
     int generatedSamples;
+    double throughput;
+    int throughputSamples;
+    boolean throughputIdleSample;
   }
 }

@@ -49,9 +49,64 @@ class RuntimeMetricsReaderTest {
         + "tgi_request_generated_tokens_count 904\n";
 
     assertThat(RuntimeMetricsReader.read(RuntimeKind.SGLANG, sglang, List.of()))
-        .extracting(ModelReading::generationTokensTotal).containsExactly(OptionalDouble.empty());
+        .containsExactly(new ModelReading(new ModelLoad("Qwen/Qwen2.5-7B-Instruct", 17, 9,
+            OptionalDouble.of(0.71)), OptionalDouble.empty(), OptionalDouble.empty()));
     assertThat(RuntimeMetricsReader.read(RuntimeKind.TGI, tgi, List.of("t")))
         .extracting(ModelReading::generationTokensTotal).containsExactly(OptionalDouble.empty());
+  }
+
+  @Test
+  void sglangsDecodeCounterIsItsRealtimeTokensOfModeDecodeAndWinsOverItsThroughputGauge()
+      throws Exception {
+    // Derived from the SGLang fixture with the names and labels of SGLang's metrics collector:
+    // realtime_tokens_total grows with the decode steps, one series per mode.
+    String body = fixture("sglang-metrics.txt")
+        + "# TYPE sglang:realtime_tokens_total counter\n"
+        + "sglang:realtime_tokens_total{model_name=\"Qwen/Qwen2.5-7B-Instruct\","
+        + "mode=\"prefill_compute\"} 90211.0\n"
+        + "sglang:realtime_tokens_total{model_name=\"Qwen/Qwen2.5-7B-Instruct\","
+        + "mode=\"prefill_cache\"} 4410.0\n"
+        + "sglang:realtime_tokens_total{model_name=\"Qwen/Qwen2.5-7B-Instruct\","
+        + "mode=\"decode\"} 61873.0\n"
+        + "# TYPE sglang:gen_throughput gauge\n"
+        + "sglang:gen_throughput{model_name=\"Qwen/Qwen2.5-7B-Instruct\"} 355.1\n";
+
+    ModelReading reading = RuntimeMetricsReader.read(RuntimeKind.SGLANG, body, List.of())
+        .getFirst();
+
+    assertThat(reading.generationTokensTotal()).hasValue(61_873);
+    assertThat(reading.generationThroughput()).isEmpty();
+  }
+
+  @Test
+  void olderSglangsThroughputGaugeIsSummedOverRanksAndZeroWhenOneIsNotDecoding()
+      throws Exception {
+    String oneRank = fixture("sglang-metrics.txt")
+        + "# TYPE sglang:gen_throughput gauge\n"
+        + "sglang:gen_throughput{model_name=\"Qwen/Qwen2.5-7B-Instruct\"} 355.1\n";
+    String twoRanks = """
+        sglang:num_queue_reqs{dp_rank="0",model_name="m"} 1
+        sglang:num_queue_reqs{dp_rank="1",model_name="m"} 2
+        sglang:num_running_reqs{dp_rank="0",model_name="m"} 8
+        sglang:num_running_reqs{dp_rank="1",model_name="m"} 4
+        sglang:gen_throughput{dp_rank="0",model_name="m"} 300
+        sglang:gen_throughput{dp_rank="1",model_name="m"} 100
+        """;
+    String oneRankJustPrefilled = twoRanks.replace(
+        "sglang:gen_throughput{dp_rank=\"1\",model_name=\"m\"} 100",
+        "sglang:gen_throughput{dp_rank=\"1\",model_name=\"m\"} 0");
+
+    assertThat(RuntimeMetricsReader.read(RuntimeKind.SGLANG, oneRank, List.of()).getFirst()
+        .generationThroughput()).hasValue(355.1);
+    assertThat(RuntimeMetricsReader.read(RuntimeKind.SGLANG, twoRanks, List.of()).getFirst())
+        .isEqualTo(new ModelReading(new ModelLoad("m", 3, 12, OptionalDouble.empty()),
+            OptionalDouble.empty(), OptionalDouble.of(400)));
+    assertThat(oneRankJustPrefilled).isNotEqualTo(twoRanks);
+    assertThat(RuntimeMetricsReader.read(RuntimeKind.SGLANG, oneRankJustPrefilled, List.of())
+        .getFirst().generationThroughput()).hasValue(0);
+    assertThatThrownBy(() -> RuntimeMetricsReader.read(RuntimeKind.SGLANG,
+        twoRanks + "sglang:gen_throughput{dp_rank=\"2\",model_name=\"m\"} -1\n", List.of()))
+        .hasMessage("sglang:gen_throughput is -1.0 (expected: a count >= 0)");
   }
 
   @Test

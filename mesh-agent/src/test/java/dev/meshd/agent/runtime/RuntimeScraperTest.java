@@ -179,7 +179,59 @@ class RuntimeScraperTest {
   }
 
   @Test
-  void runtimesWithoutARunningTokenCounterAreNeverMeasured() throws IOException {
+  void sglangIsMeasuredOverTheTimeItsCounterLumpTookNotOverTheScrapeAfterIt()
+      throws IOException {
+    // Older SGLang adds to realtime_tokens_total once per decode-log interval (some 40 steps):
+    // here 360 tokens every second for 9 running requests, scraped every 500 ms. Closing a
+    // window at the scrape where nothing came would measure the next lump over half its time.
+    ManualClock time = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
+    RuntimeScraper scraper = scraper(RuntimeKind.SGLANG, List.of(SGLANG_MODEL), time);
+    answers.put("/metrics", sglangCounter(9, 1_000));
+    assertThat(sglangRate(scraper.scrape())).isEmpty();
+
+    time.advance(Duration.ofMillis(500));
+    assertThat(sglangRate(scraper.scrape())).as("nothing came yet").isEmpty();
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", sglangCounter(9, 1_360));
+    assertThat(sglangRate(scraper.scrape())).hasValue(40.0); // 360 / 1 s / 9
+    time.advance(Duration.ofMillis(500));
+    assertThat(sglangRate(scraper.scrape())).hasValue(40.0);
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", sglangCounter(9, 1_720));
+    assertThat(sglangRate(scraper.scrape())).hasValue(40.0);
+
+    // Idle at one end: the window closes as before and the figure stays.
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", sglangCounter(0, 1_720));
+    assertThat(sglangRate(scraper.scrape())).hasValue(40.0);
+  }
+
+  @Test
+  void olderSglangIsMeasuredFromItsThroughputGaugeOverItsRunningRequests() throws IOException {
+    ManualClock time = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
+    RuntimeScraper scraper = scraper(RuntimeKind.SGLANG, List.of(SGLANG_MODEL), time);
+
+    answers.put("/metrics", sglangThroughput(9, 360));
+    assertThat(sglangRate(scraper.scrape())).as("SGLang measured the window").hasValue(40.0);
+
+    // A prefill report, or an idle one, sets the gauge to 0: the figure stays.
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", sglangThroughput(10, 0));
+    assertThat(sglangRate(scraper.scrape())).hasValue(40.0);
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", sglangThroughput(0, 0));
+    assertThat(sglangRate(scraper.scrape())).hasValue(40.0);
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", sglangThroughput(10, 500));
+    assertThat(sglangRate(scraper.scrape())).hasValue(50.0);
+    // A figure no runtime reaches is not published.
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", sglangThroughput(1, 5e6));
+    assertThat(sglangRate(scraper.scrape())).hasValue(50.0);
+  }
+
+  @Test
+  void runtimesWithoutADecodeCounterOrThroughputAreNeverMeasured() throws IOException {
     ManualClock time = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
     answers.put("/metrics", new Answer(200, fixture("tgi-metrics.txt"), false));
     RuntimeScraper tgi = scraper(RuntimeKind.TGI, List.of("t"), time);
@@ -187,6 +239,13 @@ class RuntimeScraperTest {
     time.advance(Duration.ofSeconds(1));
 
     assertThat(tgi.scrape().load("t").orElseThrow().decodeTokensPerSecond()).isEmpty();
+
+    // The recorded SGLang body has neither its decode counter nor its throughput gauge.
+    answers.put("/metrics", new Answer(200, fixture("sglang-metrics.txt"), false));
+    RuntimeScraper sglang = scraper(RuntimeKind.SGLANG, List.of(SGLANG_MODEL), time);
+    sglang.scrape();
+    time.advance(Duration.ofSeconds(1));
+    assertThat(sglangRate(sglang.scrape())).isEmpty();
   }
 
   @Test
@@ -324,6 +383,31 @@ class RuntimeScraperTest {
             + "\"} " + generated);
     assertThat(body).contains("} " + running + "\n").contains("} " + generated + "\n");
     return new Answer(200, body, false);
+  }
+
+  private static final String SGLANG_MODEL = "Qwen/Qwen2.5-7B-Instruct";
+
+  /** The recorded SGLang body with {@code running} requests and its decode counter. */
+  private Answer sglangCounter(double running, double decodeTokens) throws IOException {
+    return new Answer(200, sglang(running) + "sglang:realtime_tokens_total{model_name=\""
+        + SGLANG_MODEL + "\",mode=\"decode\"} " + decodeTokens + "\n", false);
+  }
+
+  /** The recorded SGLang body with {@code running} requests and its throughput gauge. */
+  private Answer sglangThroughput(double running, double tokensPerSecond) throws IOException {
+    return new Answer(200, sglang(running) + "sglang:gen_throughput{model_name=\""
+        + SGLANG_MODEL + "\"} " + tokensPerSecond + "\n", false);
+  }
+
+  private String sglang(double running) throws IOException {
+    String line = "sglang:num_running_reqs{model_name=\"" + SGLANG_MODEL + "\"} ";
+    String body = fixture("sglang-metrics.txt").replace(line + "9.0", line + running);
+    assertThat(body).contains(line + running + "\n");
+    return body;
+  }
+
+  private static OptionalDouble sglangRate(RuntimeSignal signal) {
+    return signal.load(SGLANG_MODEL).orElseThrow().decodeTokensPerSecond();
   }
 
   private static OptionalDouble rate(RuntimeSignal signal) {

@@ -21,8 +21,9 @@ import java.util.OptionalDouble;
  * @param decodeTokensPerSecond tokens per second that each running request of this model
  *     decodes, as last measured by the observing agent; finite and {@code > 0} when present. It
  *     keeps its last measured value while the model is idle. Empty until two scrapes gave a
- *     window with tokens generated, and always for runtimes that export no running count of
- *     generated tokens (SGLang, TGI)
+ *     window with tokens generated (or, for an SGLang measured from its throughput gauge, a
+ *     scrape while it decoded), and always for runtimes that export neither a running count of
+ *     generated tokens nor their own throughput (TGI)
  */
 public record ModelLoad(
     String model,
