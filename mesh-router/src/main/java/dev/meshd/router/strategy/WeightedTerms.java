@@ -64,8 +64,9 @@ final class WeightedTerms {
    * falls as a batch grows, which the expected queue already counts, so the full ratio counts
    * load twice: measured in the simulator (docs/benchmarks.md, "Tuning hybrid"), exponents 1 and
    * 1/2 trade a worse TTFT for the p99, 1/4 lowers p95 and p99 on every seed for a small TTFT
-   * cost, 1/8 does less. Unmeasured targets (TGI, or before a runtime's first window) count as
-   * fast as the fastest. A pipeline's link factor applies on top (queueTerm).
+   * cost, 1/8 does less. Unmeasured targets (TGI, SGLang without its decode figures, or before
+   * a runtime's first window) count as fast as the fastest. A pipeline's link factor applies on
+   * top (queueTerm).
    */
 
   /** KV-cache use assumed for a runtime that does not report it (TGI): neither full nor empty. */
