@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * {@code security:} all paths resolved against the config file's directory.
  *
- * @param tls gRPC TLS (later issue); empty: plaintext
+ * @param tls TLS of the gRPC API and of the agent-to-agent gRPC calls; empty: plaintext
  * @param tokensFile bearer tokens for the gRPC API (policy-store issue); empty: no auth
  * @param clusterKeyFile the shared cluster key that authenticates gossip; empty: gossip is not
  *     authenticated (the agent logs a warning at start)

@@ -1,9 +1,14 @@
 package dev.meshd.core.config;
 
 import dev.meshd.core.security.ClusterKey;
+import dev.meshd.core.security.PemFiles;
+import dev.meshd.core.security.TlsFiles;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Reads {@code security:} into a {@link SecurityConfig}; every path is made absolute. */
 final class SecuritySection {
@@ -36,13 +41,46 @@ final class SecuritySection {
   }
 
   private static Optional<TlsConfig> readTls(MappingReader tls, Path configDir) {
-    Optional<Path> cert = tls.required("cert", "a PEM certificate file").file(configDir);
-    Optional<Path> key = tls.required("key", "a PEM private key file").file(configDir);
+    ConfigValue certValue = tls.required("cert", "a PEM certificate file");
+    ConfigValue keyValue = tls.required("key", "a PEM private key file");
+    ConfigValue caValue = tls.get("ca");
+    Optional<Path> cert = certValue.file(configDir);
+    Optional<Path> key = keyValue.file(configDir);
     // No CA: clients are not asked for certificates (server-side TLS only).
-    Optional<Path> ca = tls.get("ca").file(configDir);
+    Optional<Path> ca = caValue.file(configDir);
+    checkTlsFiles(certValue, cert, keyValue, key);
+    ca.ifPresent(file -> check(caValue, () -> TlsFiles.trustManagers(file)));
     if (cert.isEmpty() || key.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new TlsConfig(cert.get(), key.get(), ca.orElse(null)));
+  }
+
+  /**
+   * Reads the PEM files now, as the cluster key is read: a missing file, a malformed one or a
+   * key that does not belong to the certificate is reported at the line that names it, by
+   * {@code validate} too, instead of failing the first TLS handshake.
+   */
+  private static void checkTlsFiles(ConfigValue certValue, Optional<Path> cert,
+      ConfigValue keyValue, Optional<Path> key) {
+    Optional<X509Certificate> leaf = cert.flatMap(
+        file -> check(certValue, () -> PemFiles.certificates(file).getFirst()));
+    Optional<PrivateKey> privateKey =
+        key.flatMap(file -> check(keyValue, () -> PemFiles.privateKey(file)));
+    if (leaf.isPresent() && privateKey.isPresent()) {
+      check(keyValue, () -> {
+        PemFiles.requireMatch(privateKey.get(), key.get(), leaf.get(), cert.get());
+        return true;
+      });
+    }
+  }
+
+  private static <T> Optional<T> check(ConfigValue value, Supplier<T> read) {
+    try {
+      return Optional.of(read.get());
+    } catch (IllegalArgumentException e) {
+      value.error(e.getMessage());
+      return Optional.empty();
+    }
   }
 }

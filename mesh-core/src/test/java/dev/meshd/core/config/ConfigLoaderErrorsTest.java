@@ -3,6 +3,7 @@ package dev.meshd.core.config;
 import static dev.meshd.core.config.ConfigFiles.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshd.testkit.TestCertificateAuthority;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -579,6 +580,48 @@ class ConfigLoaderErrorsTest {
 
     assertError(e, 3, "security.tls.cert", "missing (expected: a PEM certificate file)");
     assertError(e, 3, "security.tls.key", "missing (expected: a PEM private key file)");
+  }
+
+  @Test
+  void unreadableOrInvalidTlsFilesAreReportedAtTheKeyThatNamesThem() throws Exception {
+    TestCertificateAuthority ca = TestCertificateAuthority.create("test-ca");
+    TestCertificateAuthority.Issued agent = ca.issue(dir, "agent");
+    TestCertificateAuthority.Issued other = ca.issue(dir, "other");
+    Path root = dir.toAbsolutePath().normalize();
+    java.nio.file.Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");
+    java.nio.file.Files.writeString(dir.resolve("sec1.key"),
+        "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n");
+
+    ConfigException e = files.failure("""
+        node: {id: n1}
+        security:
+          tls:
+            cert: garbage.pem
+            key: missing.key
+            ca: agent.key
+        """);
+    assertError(e, 4, "security.tls.cert",
+        root.resolve("garbage.pem") + ": no PEM certificate found");
+    assertError(e, 5, "security.tls.key", root.resolve("missing.key") + ": file not found");
+    assertError(e, 6, "security.tls.ca", root.resolve("agent.key") + ": no PEM certificate");
+    assertThat(e.errors()).hasSize(3);
+
+    ConfigException wrongKey = files.failure("""
+        node: {id: n1}
+        security:
+          tls: {cert: %s, key: %s}
+        """.formatted(agent.cert().getFileName(), other.key().getFileName()));
+    assertError(wrongKey, 3, "security.tls.key",
+        root.resolve("other.key") + ": not the private key of the certificate in "
+            + root.resolve("agent.crt"));
+
+    ConfigException pkcs1 = files.failure("""
+        node: {id: n1}
+        security:
+          tls: {cert: agent.crt, key: sec1.key}
+        """);
+    assertError(pkcs1, 3, "security.tls.key", "-----BEGIN EC PRIVATE KEY----- is not supported (expected: PKCS#8",
+        "openssl pkcs8 -topk8 -nocrypt");
   }
 
   @Test

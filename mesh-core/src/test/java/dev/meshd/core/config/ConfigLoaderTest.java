@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshd.core.capability.RuntimeKind;
 import dev.meshd.core.security.ClusterKey;
+import dev.meshd.testkit.TestCertificateAuthority;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ class ConfigLoaderTest {
   @Test
   void fullConfigReadsIntoTheExpectedRecords() throws Exception {
     files.write("cluster.key", ClusterKey.generate(new SecureRandom()).encoded() + "\n");
+    TestCertificateAuthority.create("test-ca").issue(dir.resolve("tls"), "agent");
     AgentConfig config = files.load("""
         node:
           id: node1
