@@ -3,6 +3,7 @@ package dev.meshd.agent;
 import dev.meshd.agent.api.MeshGrpcService;
 import dev.meshd.agent.api.ResponseWarnings;
 import dev.meshd.agent.auth.BearerAuthInterceptor;
+import dev.meshd.agent.auth.GrpcTls;
 import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.agent.auth.TokensFile;
 import dev.meshd.agent.control.PolicyPlane;
@@ -53,7 +54,9 @@ import dev.meshd.fabric.negotiate.StageTransport;
 import dev.meshd.fabric.negotiate.TransportNegotiator;
 import dev.meshd.fabric.negotiate.TransportOrder;
 import dev.meshd.gossip.GossipAgent;
+import io.grpc.ChannelCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.Meter;
@@ -120,6 +123,8 @@ public final class MeshAgent implements AutoCloseable {
   private FabricPlane fabricPlane;
   private QuicPlane quicPlane;
   private PlacementLinkReconciler linkReconciler;
+  private ServerCredentials serverCredentials;
+  private ChannelCredentials peerCredentials;
 
   /**
    * An agent that discovers its fabric with this host's sources ({@link FabricSources}) and
@@ -180,6 +185,9 @@ public final class MeshAgent implements AutoCloseable {
       bindProcessMetrics();
       metricsServer = startMetrics();
       Optional<ClusterKey> clusterKey = loadClusterKey();
+      // Read the TLS files before anything joins the fleet: a bad file stops the start here.
+      serverCredentials = GrpcTls.server(config.security().tls());
+      peerCredentials = GrpcTls.client(config.security().tls());
       Optional<TokenRegistry> tokens =
           config.security().tokensFile().map(f -> new TokenRegistry(TokensFile.read(f), clusterKey));
       if (transports == null && config.fabric().order().contains(QuicStageTransport.GROUP)) {
@@ -200,7 +208,8 @@ public final class MeshAgent implements AutoCloseable {
       runtimeMonitor = new RuntimeMonitor(config.runtimes(), gossip::update, registry, clock);
       runtimeMonitor.start();
       started.push(runtimeMonitor);
-      policyPlane = PolicyPlane.start(config, gossip, clusterKey, registry, clock);
+      policyPlane = PolicyPlane.start(config, gossip, clusterKey, peerCredentials, registry,
+          clock);
       started.push(policyPlane);
       storeView = new StoreView(policyPlane.storeSource());
       storeView.start();
@@ -385,7 +394,7 @@ public final class MeshAgent implements AutoCloseable {
     if (!config.node().roles().contains(Role.ROUTER)) {
       return local;
     }
-    AgentChannels channels = new AgentChannels();
+    AgentChannels channels = new AgentChannels(peerCredentials);
     started.push(channels);
     SignalCollector collector = SignalCollector.builder()
         .selfId(config.node().id())
@@ -476,7 +485,7 @@ public final class MeshAgent implements AutoCloseable {
     } else {
       LOG.info("fabric: no stage transport: {}", noTransportReason);
     }
-    AgentChannels channels = new AgentChannels();
+    AgentChannels channels = new AgentChannels(peerCredentials);
     started.push(channels);
     FabricPlane plane = FabricPlane.builder()
         .self(gossip::self)
@@ -498,13 +507,19 @@ public final class MeshAgent implements AutoCloseable {
       LOG.warn("security.tokens-file is not set: every gRPC call to {} is allowed", listen);
     } else {
       LOG.info("grpc: bearer tokens required ({} configured)", tokens.get().size());
+      if (config.security().tls().isEmpty()) {
+        LOG.warn("security.tls is not set: bearer tokens cross the network to {} in plaintext",
+            listen);
+      }
     }
     HealthStatusManager health = new HealthStatusManager();
     MeshGrpcService meshService =
         new MeshGrpcService(gossip, gossip::self, gossip::rejectedRecords, clock, storeView,
             deferredSignals());
+    LOG.info("grpc: {} on {}", GrpcTls.describe(config.security().tls()), listen);
     Server server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
+        NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()),
+                serverCredentials)
             .addService(meshService)
             .addService(policyPlane.service())
             .addService(new SignalGrpcService(signals, config.router().signalHeartbeat()))

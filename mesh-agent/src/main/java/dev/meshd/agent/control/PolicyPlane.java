@@ -3,6 +3,7 @@ package dev.meshd.agent.control;
 import dev.meshd.agent.AgentStartException;
 import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.agent.forward.AgentChannels;
+import io.grpc.ChannelCredentials;
 import dev.meshd.agent.forward.ControlTargets;
 import dev.meshd.agent.forward.ForwardingPolicyService;
 import dev.meshd.agent.store.PlacementWriter;
@@ -60,15 +61,18 @@ public final class PolicyPlane implements AutoCloseable {
   /**
    * Starts the plane for this node's roles; on failure stops what it started and throws.
    *
+   * @param peerCredentials how a forwarder dials control agents (TLS or plaintext, as the fleet
+   *     serves)
    * @throws AgentStartException naming the Raft address when the voter cannot start
    */
   public static PolicyPlane start(AgentConfig config, FleetView fleet,
-      Optional<ClusterKey> clusterKey, MeterRegistry registry, Clock clock) {
+      Optional<ClusterKey> clusterKey, ChannelCredentials peerCredentials,
+      MeterRegistry registry, Clock clock) {
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
       return config.node().roles().contains(Role.CONTROL)
           ? startVoter(config, fleet, registry, clock, started)
-          : startForwarder(config, fleet, clusterKey, clock, started);
+          : startForwarder(config, fleet, clusterKey, peerCredentials, clock, started);
     } catch (RuntimeException e) {
       closeAll(started);
       throw e;
@@ -113,8 +117,9 @@ public final class PolicyPlane implements AutoCloseable {
   }
 
   private static PolicyPlane startForwarder(AgentConfig config, FleetView fleet,
-      Optional<ClusterKey> clusterKey, Clock clock, Deque<AutoCloseable> started) {
-    AgentChannels channels = new AgentChannels();
+      Optional<ClusterKey> clusterKey, ChannelCredentials peerCredentials, Clock clock,
+      Deque<AutoCloseable> started) {
+    AgentChannels channels = new AgentChannels(peerCredentials);
     started.push(channels);
     ControlTargets targets = new ControlTargets(fleet, config.node().id(), clock);
     Optional<String> agentToken = clusterKey.map(TokenRegistry::agentToken);
