@@ -77,7 +77,8 @@ public final class MeshCli {
     return (failure, commandLine, parseResult) -> {
       int exitCode = ExitCodes.AGENT_FAILED;
       if (failure instanceof StatusRuntimeException call) {
-        err.println(CallErrorMapper.describe(call, options.server(), options.timeout()));
+        err.println(CallErrorMapper.describe(call, options.server(), options.timeout(),
+            usesTls(options)));
       } else if (failure instanceof CommandFailure known) {
         // A verb's own verdict (a bad input file, a snapshot that failed its checksum): its line
         // as written, without the usage hint that picocli's usage errors carry.
@@ -93,6 +94,14 @@ public final class MeshCli {
       err.flush();
       return exitCode;
     };
+  }
+
+  private static boolean usesTls(GlobalOptions options) {
+    try {
+      return options.tls().isPresent();
+    } catch (IllegalArgumentException e) {
+      return true; // half a client certificate: the call was never made
+    }
   }
 
   private static PrintWriter writer(PrintStream stream) {

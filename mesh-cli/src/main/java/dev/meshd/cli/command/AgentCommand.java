@@ -1,8 +1,12 @@
 package dev.meshd.cli.command;
 
 import dev.meshd.cli.connect.AgentConnection;
+import dev.meshd.cli.connect.ChannelFactory;
+import dev.meshd.cli.connect.TlsSettings;
 import dev.meshd.cli.output.Output;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -29,8 +33,29 @@ public abstract class AgentCommand implements Callable<Integer> {
     Output output = new Output(options.output(), context.out());
     try (AgentConnection agent =
         AgentConnection.open(
-            context.channels(), options.server(), options.token(), options.timeout())) {
+            channels(options, context), options.server(), options.token(), options.timeout())) {
       return run(agent, output, context);
+    }
+  }
+
+  /**
+   * The context's channels (plaintext; in-process in tests), or TLS channels when a TLS option
+   * was given. TLS files are read here, before anything is sent, and a bad one is invalid input.
+   */
+  private ChannelFactory channels(GlobalOptions options, CliContext context) {
+    Optional<TlsSettings> tls;
+    try {
+      tls = options.tls();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (tls.isEmpty()) {
+      return context.channels();
+    }
+    try {
+      return ChannelFactory.tls(tls.get().credentials());
+    } catch (IllegalArgumentException e) {
+      throw CommandFailure.invalidInput(e.getMessage());
     }
   }
 

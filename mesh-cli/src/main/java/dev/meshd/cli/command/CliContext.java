@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param err where the one-line error reports go
  * @param env the environment variables ({@code MESHD_SERVER}, {@code MESHD_TOKEN})
  * @param clock the time that ages are computed against
- * @param channels opens the channel to the agent
+ * @param channels opens the channel to the agent when no TLS option is given (TLS channels are
+ *     always Netty's, see {@code AgentCommand})
  * @param stdoutIsTerminal whether {@code --watch} may clear the screen between redraws
  */
 public record CliContext(
@@ -42,7 +43,7 @@ public record CliContext(
 
   /**
    * The context of a real invocation: the process's stdin, the system clock, plaintext Netty
-   * channels, and terminal detection for {@code out} when it is the process's stdout.
+   * channels (the TLS options replace them with TLS ones), and terminal detection for {@code out} when it is the process's stdout.
    */
   public static CliContext of(PrintStream out, PrintStream err, Map<String, String> env) {
     return new CliContext(

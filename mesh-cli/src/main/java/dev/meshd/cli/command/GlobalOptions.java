@@ -1,7 +1,9 @@
 package dev.meshd.cli.command;
 
 import dev.meshd.cli.connect.ServerAddress;
+import dev.meshd.cli.connect.TlsSettings;
 import dev.meshd.cli.output.OutputFormat;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -10,8 +12,8 @@ import picocli.CommandLine.ScopeType;
 /**
  * Options every verb accepts. They are inherited, so {@code mesh-cli -o json list-nodes} and
  * {@code mesh-cli list-nodes -o json} mean the same; picocli binds both spellings to this one
- * object. Defaults of {@code --server} and {@code --token} come from the environment through
- * {@link EnvironmentDefaults}. Written by the parser, then only read.
+ * object. Defaults of {@code --server}, {@code --token} and the {@code --tls-*} files come from
+ * the environment through {@link EnvironmentDefaults}. Written by the parser, then only read.
  */
 public final class GlobalOptions {
 
@@ -33,6 +35,36 @@ public final class GlobalOptions {
       converter = OptionConverters.Token.class,
       description = "Bearer token sent on every call (env MESHD_TOKEN).")
   private String token;
+
+  @Option(
+      names = "--tls",
+      scope = ScopeType.INHERIT,
+      description = "Dial the agent over TLS, trusting the system's CAs (for an agent with "
+          + "security.tls).")
+  private boolean tls;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description = "Trust the agent certificates this PEM CA issued; implies --tls "
+          + "(env MESHD_TLS_CA).")
+  private Path tlsCa;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description = "Client certificate (PEM) for an agent that requires one (security.tls.ca);"
+          + " needs --tls-key; implies --tls (env MESHD_TLS_CERT).")
+  private Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description = "Private key of --tls-cert, unencrypted PKCS#8 PEM (env MESHD_TLS_KEY).")
+  private Path tlsKey;
 
   @Option(
       names = {"-o", "--output"},
@@ -66,6 +98,21 @@ public final class GlobalOptions {
   /** The token, absent when neither {@code --token} nor a non-empty MESHD_TOKEN was given. */
   public Optional<String> token() {
     return Optional.ofNullable(token).filter(t -> !t.isEmpty());
+  }
+
+  /**
+   * How to dial the agent over TLS; absent (plaintext) unless {@code --tls} or one of the
+   * {@code --tls-*} files was given.
+   *
+   * @throws IllegalArgumentException when only one of {@code --tls-cert} and {@code --tls-key}
+   *     was given
+   */
+  public Optional<TlsSettings> tls() {
+    if (!tls && tlsCa == null && tlsCert == null && tlsKey == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new TlsSettings(Optional.ofNullable(tlsCa), Optional.ofNullable(tlsCert),
+        Optional.ofNullable(tlsKey)));
   }
 
   public OutputFormat output() {

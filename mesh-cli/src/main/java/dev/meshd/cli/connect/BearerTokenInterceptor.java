@@ -12,8 +12,8 @@ import java.util.Objects;
 /**
  * Adds {@code authorization: Bearer <token>} to every call, as the agent's tokens file expects
  * (DESIGN, "Agent"). An interceptor rather than {@link io.grpc.CallCredentials}: the latter is
- * meant to refuse insecure transports, and the agent serves plaintext until TLS exists.
- * Immutable and thread-safe.
+ * meant to refuse insecure transports, and an agent without {@code security.tls} serves
+ * plaintext (the token then crosses the network in the clear). Immutable and thread-safe.
  */
 public final class BearerTokenInterceptor implements ClientInterceptor {
 

@@ -1,12 +1,14 @@
 package dev.meshd.cli.connect;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
 /**
  * Opens the channel to an agent. Commands never build channels themselves, so tests substitute
- * in-process channels and a later TLS issue changes one place. Implementations must be
- * thread-safe; the caller owns (and shuts down) each channel returned.
+ * in-process channels. Implementations must be thread-safe; the caller owns (and shuts down) each
+ * channel returned.
  */
 @FunctionalInterface
 public interface ChannelFactory {
@@ -20,13 +22,24 @@ public interface ChannelFactory {
   ManagedChannel open(ServerAddress address);
 
   /**
-   * Plaintext HTTP/2 over grpc-netty-shaded. The agent serves plaintext until mTLS arrives
-   * (DESIGN, "The picture"); a bearer token therefore crosses the network in the clear.
+   * Plaintext HTTP/2 over grpc-netty-shaded, for an agent without {@code security.tls}: a bearer
+   * token crosses the network in the clear.
    */
   static ChannelFactory plaintext() {
+    return withCredentials(InsecureChannelCredentials.create());
+  }
+
+  /**
+   * HTTP/2 over TLS with {@code credentials} (see {@link TlsSettings#credentials()}); the agent's
+   * certificate must name the host given to {@code --server} in its SANs.
+   */
+  static ChannelFactory tls(ChannelCredentials credentials) {
+    return withCredentials(credentials);
+  }
+
+  private static ChannelFactory withCredentials(ChannelCredentials credentials) {
     return address ->
-        NettyChannelBuilder.forAddress(address.host(), address.port())
-            .usePlaintext()
+        NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
             .build();
   }

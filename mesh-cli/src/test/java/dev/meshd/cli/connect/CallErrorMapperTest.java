@@ -39,6 +39,30 @@ class CallErrorMapperTest {
   }
 
   @Test
+  void tlsHandshakeFailuresNameTheLikelyCause() {
+    Status wrongName = Status.UNAVAILABLE.withCause(new javax.net.ssl.SSLHandshakeException(
+        "No subject alternative names matching IP address 127.0.0.1 found"));
+    Status expired = Status.UNAVAILABLE.withCause(new javax.net.ssl.SSLHandshakeException(
+        "PKIX path validation failed", new java.security.cert.CertificateExpiredException(
+            "NotAfter: Mon Jan 01 00:00:00 UTC 2024")));
+
+    assertThat(describeTls(wrongName)).isEqualTo("cannot reach agent at 127.0.0.1:7070: TLS"
+        + " handshake failed: the agent's certificate does not name 127.0.0.1 (its SANs must"
+        + " include the host given to --server)");
+    // "PKIX" alone would say untrusted: the expiry is the more precise cause.
+    assertThat(describeTls(expired)).isEqualTo("cannot reach agent at 127.0.0.1:7070: TLS"
+        + " handshake failed: the agent's certificate has expired or is not valid yet");
+  }
+
+  @Test
+  void networkClosedIsAHintAboutTlsOnlyForPlaintextCalls() {
+    Status closed = Status.UNAVAILABLE.withDescription("Network closed for unknown reason");
+
+    assertThat(describe(closed)).contains("is the agent serving TLS? try --tls-ca FILE");
+    assertThat(describeTls(closed)).isEqualTo("unavailable: Network closed for unknown reason");
+  }
+
+  @Test
   void deadline() {
     assertThat(describe(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after 9.9s")))
         .isEqualTo("cannot reach agent at 127.0.0.1:7070: no answer within 10s");
@@ -71,5 +95,9 @@ class CallErrorMapperTest {
 
   private static String describe(Status status) {
     return CallErrorMapper.describe(status.asRuntimeException(), SERVER, TIMEOUT);
+  }
+
+  private static String describeTls(Status status) {
+    return CallErrorMapper.describe(status.asRuntimeException(), SERVER, TIMEOUT, true);
   }
 }

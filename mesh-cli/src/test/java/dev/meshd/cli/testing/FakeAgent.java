@@ -2,7 +2,9 @@ package dev.meshd.cli.testing;
 
 import dev.meshd.cli.connect.ChannelFactory;
 import dev.meshd.cli.connect.ServerAddress;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -66,13 +68,21 @@ public final class FakeAgent implements AutoCloseable {
 
   /** Served by Netty on 127.0.0.1 and a free port; use the CLI's real channel factory. */
   public static FakeAgent loopback() {
+    return loopback(InsecureServerCredentials.create());
+  }
+
+  /**
+   * Served by Netty on 127.0.0.1 and a free port with {@code credentials} (TLS in the TLS tests);
+   * {@link #channels()} is the CLI's plaintext factory, as a real invocation's context has.
+   */
+  public static FakeAgent loopback(ServerCredentials credentials) {
     FakeMeshService service = new FakeMeshService();
     FakePolicyService policies = new FakePolicyService();
     FakeRouterService router = new FakeRouterService();
     FakeFabricService fabric = new FakeFabricService();
     HeaderRecorder headers = new HeaderRecorder();
     Server server =
-        start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), credentials)
             .addService(ServerInterceptors.intercept(service, headers))
             .addService(ServerInterceptors.intercept(policies, headers))
             .addService(ServerInterceptors.intercept(router, headers))
