@@ -43,7 +43,8 @@ public record CliContext(
 
   /**
    * The context of a real invocation: the process's stdin, the system clock, plaintext Netty
-   * channels (the TLS options replace them with TLS ones), and terminal detection for {@code out} when it is the process's stdout.
+   * channels (the TLS options replace them with TLS ones), and terminal detection for
+   * {@code out} when it is the process's stdout.
    */
   public static CliContext of(PrintStream out, PrintStream err, Map<String, String> env) {
     return new CliContext(

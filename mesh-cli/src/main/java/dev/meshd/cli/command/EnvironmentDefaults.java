@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Defaults taken from the environment: {@code MESHD_SERVER} for {@code --server},
  * {@code MESHD_TOKEN} for {@code --token}, and {@code MESHD_TLS_CA}, {@code MESHD_TLS_CERT},
- * {@code MESHD_TLS_KEY} for {@code --tls-ca}, {@code --tls-cert}, {@code --tls-key}. It reads the map it is given rather than
+ * {@code MESHD_TLS_KEY} for {@code --tls-ca}, {@code --tls-cert}, {@code --tls-key}. It reads
+ * the map it is given rather than
  * {@link System#getenv()} (which picocli's {@code ${env:...}} would use), so tests can set it.
  * Immutable.
  */

@@ -620,7 +620,8 @@ class ConfigLoaderErrorsTest {
         security:
           tls: {cert: agent.crt, key: sec1.key}
         """);
-    assertError(pkcs1, 3, "security.tls.key", "-----BEGIN EC PRIVATE KEY----- is not supported (expected: PKCS#8",
+    assertError(pkcs1, 3, "security.tls.key",
+        "-----BEGIN EC PRIVATE KEY----- is not supported (expected: PKCS#8",
         "openssl pkcs8 -topk8 -nocrypt");
   }
 
