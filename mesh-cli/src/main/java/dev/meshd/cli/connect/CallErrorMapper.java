@@ -45,11 +45,11 @@ public final class CallErrorMapper {
       // A cause means the transport failed locally; an UNAVAILABLE without one was sent by the
       // agent itself (for example "no quorum") and is reported like any refusal, except the
       // transport's own "network closed", which is what a TLS agent does to a plaintext call.
-      case UNAVAILABLE -> status.getCause() != null
-          ? unreachable + transportFailure(status, server)
-          : !tls && isNetworkClosed(status)
-              ? unreachable + "the connection was closed before any answer (is the agent serving"
-                  + " TLS? try --tls-ca FILE, or --tls)"
+      case UNAVAILABLE -> !tls && (isNetworkClosed(status) || isReset(status))
+          ? unreachable + "the connection was closed before any answer (is the agent serving"
+              + " TLS? try --tls-ca FILE, or --tls)"
+          : status.getCause() != null
+              ? unreachable + transportFailure(status, server)
               : refusal(status);
       // The usual cause is a missing or mistyped token; say where one goes.
       case UNAUTHENTICATED -> refusal(status) + " (pass a token with --token or MESHD_TOKEN)";
@@ -67,7 +67,18 @@ public final class CallErrorMapper {
 
   private static boolean isNetworkClosed(Status status) {
     String description = status.getDescription();
-    return description != null && description.startsWith("Network closed for unknown reason");
+    return status.getCause() == null && description != null
+        && description.startsWith("Network closed for unknown reason");
+  }
+
+  /** A TLS agent resets a plaintext connection as often as it closes it. */
+  private static boolean isReset(Status status) {
+    for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("Connection reset by peer")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String transportFailure(Status status, ServerAddress server) {

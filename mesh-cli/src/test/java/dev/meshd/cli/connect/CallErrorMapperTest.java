@@ -32,10 +32,9 @@ class CallErrorMapperTest {
 
   @Test
   void otherTransportFailureQuotesTheRootCause() {
-    Status status = Status.UNAVAILABLE.withCause(new IOException("Connection reset by peer"));
+    Status status = Status.UNAVAILABLE.withCause(new IOException("Broken pipe"));
 
-    assertThat(describe(status))
-        .isEqualTo("cannot reach agent at 127.0.0.1:7070: Connection reset by peer");
+    assertThat(describe(status)).isEqualTo("cannot reach agent at 127.0.0.1:7070: Broken pipe");
   }
 
   @Test
@@ -60,6 +59,11 @@ class CallErrorMapperTest {
 
     assertThat(describe(closed)).contains("is the agent serving TLS? try --tls-ca FILE");
     assertThat(describeTls(closed)).isEqualTo("unavailable: Network closed for unknown reason");
+    Status reset = Status.UNAVAILABLE.withCause(new IOException(
+        "recvAddress(..) failed with error(-104): Connection reset by peer"));
+    assertThat(describe(reset)).contains("is the agent serving TLS? try --tls-ca FILE");
+    assertThat(describeTls(reset)).isEqualTo("cannot reach agent at 127.0.0.1:7070:"
+        + " recvAddress(..) failed with error(-104): Connection reset by peer");
   }
 
   @Test
