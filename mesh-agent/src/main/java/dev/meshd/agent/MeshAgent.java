@@ -46,6 +46,7 @@ import dev.meshd.core.config.AgentConfig;
 import dev.meshd.core.config.Role;
 import dev.meshd.core.fabric.QuicEndpoint;
 import dev.meshd.core.gpu.GpuProbe;
+import dev.meshd.core.grpc.GrpcKeepAlive;
 import dev.meshd.core.policy.PolicyStore;
 import dev.meshd.core.security.ClusterKey;
 import dev.meshd.core.signal.SignalView;
@@ -520,6 +521,11 @@ public final class MeshAgent implements AutoCloseable {
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()),
                 serverCredentials)
+            // Watches stay open for hours: pings find vanished peers on both sides.
+            .keepAliveTime(GrpcKeepAlive.SERVER_INTERVAL.toNanos(), TimeUnit.NANOSECONDS)
+            .keepAliveTimeout(GrpcKeepAlive.SERVER_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)
+            .permitKeepAliveTime(GrpcKeepAlive.SERVER_PERMITTED_INTERVAL.toNanos(),
+                TimeUnit.NANOSECONDS)
             .addService(meshService)
             .addService(policyPlane.service())
             .addService(new SignalGrpcService(signals, config.router().signalHeartbeat()))

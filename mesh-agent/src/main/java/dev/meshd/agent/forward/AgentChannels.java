@@ -1,5 +1,6 @@
 package dev.meshd.agent.forward;
 
+import dev.meshd.core.grpc.GrpcKeepAlive;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -39,7 +40,10 @@ public final class AgentChannels implements AutoCloseable {
       throw new IllegalStateException("agent channels closed");
     }
     return channels.computeIfAbsent(hostPort,
-        address -> NettyChannelBuilder.forTarget(address, credentials).build());
+        address -> NettyChannelBuilder.forTarget(address, credentials)
+            .keepAliveTime(GrpcKeepAlive.CLIENT_INTERVAL.toNanos(), TimeUnit.NANOSECONDS)
+            .keepAliveTimeout(GrpcKeepAlive.CLIENT_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)
+            .build());
   }
 
   @Override

@@ -45,7 +45,10 @@ public final class CallErrorMapper {
       // A cause means the transport failed locally; an UNAVAILABLE without one was sent by the
       // agent itself (for example "no quorum") and is reported like any refusal, except the
       // transport's own "network closed", which is what a TLS agent does to a plaintext call.
-      case UNAVAILABLE -> !tls && (isNetworkClosed(status) || isReset(status))
+      case UNAVAILABLE -> isKeepAliveFailure(status)
+          ? unreachable + "the connection went silent (keepalive pings unanswered): the agent or"
+              + " the network to it is gone"
+          : !tls && (isNetworkClosed(status) || isReset(status))
           ? unreachable + "the connection was closed before any answer (is the agent serving"
               + " TLS? try --tls-ca FILE, or --tls)"
           : status.getCause() != null
@@ -63,6 +66,13 @@ public final class CallErrorMapper {
     return description == null || description.isBlank()
         ? words
         : words + ": " + oneLine(description);
+  }
+
+  /** What gRPC reports when a keepalive ping went unanswered ({@link ChannelFactory}). */
+  private static boolean isKeepAliveFailure(Status status) {
+    String description = status.getDescription();
+    return status.getCause() == null && description != null
+        && description.startsWith("Keepalive failed");
   }
 
   private static boolean isNetworkClosed(Status status) {

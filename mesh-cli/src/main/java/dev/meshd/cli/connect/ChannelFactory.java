@@ -1,9 +1,12 @@
 package dev.meshd.cli.connect;
 
+import dev.meshd.core.grpc.GrpcKeepAlive;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Opens the channel to an agent. Commands never build channels themselves, so tests substitute
@@ -38,9 +41,22 @@ public interface ChannelFactory {
   }
 
   private static ChannelFactory withCredentials(ChannelCredentials credentials) {
+    return withKeepAlive(credentials, GrpcKeepAlive.CLIENT_INTERVAL, GrpcKeepAlive.CLIENT_TIMEOUT);
+  }
+
+  /**
+   * Channels that ping every {@code interval} while a call is open and drop a connection whose
+   * ping is not answered within {@code timeout} ({@link GrpcKeepAlive}): a watch on an agent that
+   * vanished without closing the connection fails with {@code UNAVAILABLE} instead of waiting
+   * forever. Tests shorten the figures; gRPC raises an interval under 10 s to 10 s.
+   */
+  static ChannelFactory withKeepAlive(ChannelCredentials credentials, Duration interval,
+      Duration timeout) {
     return address ->
         NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+            .keepAliveTime(interval.toNanos(), TimeUnit.NANOSECONDS)
+            .keepAliveTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
             .build();
   }
 }
