@@ -18,11 +18,13 @@ import java.util.OptionalDouble;
  *
  * <ul>
  *   <li>No figure until a second scrape gives a window.
- *   <li>A window in which the counter did not grow while requests were running at both ends is
- *       not closed: the next one starts where it started. A runtime that adds to its counter in
- *       lumps (older SGLang, once per decode-log interval of some 40 steps) is then measured over
- *       the time its lump took, not over the scrape interval after it; a stalled one keeps its
- *       figure until tokens come again.
+ *   <li>For a runtime whose counter grows in lumps (SGLang: older versions add to it once per
+ *       decode-log interval of some 40 steps), a window in which the counter did not grow while
+ *       requests were running at both ends is not closed: the next one starts where it started,
+ *       so the lump is measured over the time it took, not over the scrape interval after it.
+ *       For a runtime that counts at every step (vLLM) such a window is one where every running
+ *       request was still in its prefill: it is closed and keeps the last figure, so prefill
+ *       time is not counted as decoding.
  *   <li>A window in which the counter did not grow and no request ran at one end, or in which no
  *       request ran at either end, keeps the last figure: an idle runtime decodes as fast as
  *       when it was last busy. (Tokens of requests that came and went between two scrapes cannot
@@ -69,10 +71,15 @@ final class DecodeRates {
 
   private final Map<String, State> byModel = new HashMap<>();
   private final Duration longestWindow;
+  private final boolean counterGrowsInLumps;
 
-  /** Rates of a runtime scraped every {@code scrapeInterval}. */
-  DecodeRates(Duration scrapeInterval) {
+  /**
+   * Rates of a runtime scraped every {@code scrapeInterval}, whose counter grows at every decode
+   * step or, when {@code counterGrowsInLumps}, possibly only every few scrapes.
+   */
+  DecodeRates(Duration scrapeInterval, boolean counterGrowsInLumps) {
     this.longestWindow = scrapeInterval.multipliedBy(LONGEST_WINDOW_INTERVALS);
+    this.counterGrowsInLumps = counterGrowsInLumps;
   }
 
   /**
@@ -109,10 +116,10 @@ final class DecodeRates {
   }
 
   /** The state after the window from {@code before}'s base to {@code now}. */
-  private static State next(State before, Point now) {
+  private State next(State before, Point now) {
     Point base = before.base();
     double tokens = now.tokens() - base.tokens();
-    if (tokens == 0 && base.running() > 0 && now.running() > 0) {
+    if (counterGrowsInLumps && tokens == 0 && base.running() > 0 && now.running() > 0) {
       return before; // not a token while requests ran: the window stays open
     }
     double meanRunning = (base.running() + now.running()) / 2;

@@ -126,6 +126,15 @@ public final class RuntimeMetricsReader {
     return readings;
   }
 
+  /**
+   * Whether {@code kind}'s generated-token counter may stand still for a few scrapes while its
+   * requests decode (SGLang before per-step counting adds once per decode-log interval), so that
+   * a window without tokens is no sign of a stall.
+   */
+  static boolean counterGrowsInLumps(RuntimeKind kind) {
+    return kind == RuntimeKind.SGLANG;
+  }
+
   private static Set<String> wanted(Names names) {
     List<String> all = new ArrayList<>(names.kvCache());
     all.add(names.queue());

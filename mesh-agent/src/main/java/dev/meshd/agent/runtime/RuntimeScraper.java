@@ -56,7 +56,8 @@ public final class RuntimeScraper {
     this.http = http;
     this.clock = clock;
     this.timeout = timeout;
-    this.decodeRates = new DecodeRates(config.scrapeInterval());
+    this.decodeRates = new DecodeRates(config.scrapeInterval(),
+        RuntimeMetricsReader.counterGrowsInLumps(config.kind()));
   }
 
   public RuntimeConfig config() {

@@ -207,6 +207,26 @@ class RuntimeScraperTest {
   }
 
   @Test
+  void aVllmWindowWithoutTokensIsClosedSoPrefillTimeIsNotCountedAsDecoding() throws IOException {
+    // vLLM counts at every step: a window in which requests ran but no token came is one where
+    // they were all in their prefill. Unlike SGLang's lumps, it is not merged into the next.
+    ManualClock time = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
+    RuntimeScraper scraper = scraper(RuntimeKind.VLLM, List.of(MODEL), time);
+    answers.put("/metrics", vllm(4, 1_000));
+    scraper.scrape();
+    time.advance(Duration.ofSeconds(1));
+    answers.put("/metrics", vllm(4, 1_200));
+    assertThat(rate(scraper.scrape())).hasValue(50.0);
+
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", vllm(1, 1_200)); // one long prompt in its prefill
+    assertThat(rate(scraper.scrape())).hasValue(50.0);
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", vllm(1, 1_220));
+    assertThat(rate(scraper.scrape())).hasValue(40.0); // 20 / 0.5 s / 1, not 20 / 1 s / 2.5
+  }
+
+  @Test
   void olderSglangIsMeasuredFromItsThroughputGaugeOverItsRunningRequests() throws IOException {
     ManualClock time = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
     RuntimeScraper scraper = scraper(RuntimeKind.SGLANG, List.of(SGLANG_MODEL), time);
