@@ -2,11 +2,14 @@ package dev.meshd.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import dev.meshd.core.config.AgentConfig;
+import dev.meshd.core.config.HostPort;
 import dev.meshd.core.config.SecurityConfig;
 import dev.meshd.core.config.TlsConfig;
+import dev.meshd.core.security.TlsFiles;
 import dev.meshd.proto.v1.GetPolicyRequest;
 import dev.meshd.proto.v1.ListNodesRequest;
 import dev.meshd.proto.v1.MeshServiceGrpc;
@@ -14,6 +17,7 @@ import dev.meshd.proto.v1.Node;
 import dev.meshd.proto.v1.Policy;
 import dev.meshd.proto.v1.PolicyServiceGrpc;
 import dev.meshd.proto.v1.PutPolicyRequest;
+import dev.meshd.raft.RaftPolicyServer;
 import dev.meshd.testkit.TestCertificateAuthority;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
@@ -23,6 +27,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -32,7 +37,20 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.util.TimeDuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,9 +58,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A control agent and a gpu-only agent with {@code security.tls} and a CA (mTLS), in one JVM:
- * operators need a certificate from the CA, and the gpu agent forwards writes and watches the
- * store over TLS with its own certificate. One fleet for every test, to keep the suite short.
+ * Three control agents and a gpu-only agent with {@code security.tls} and a CA (mTLS), in one
+ * JVM: operators need a certificate from the CA, the gpu agent forwards writes and watches the
+ * store over TLS with its own certificate, and the control agents talk Raft over mTLS, their
+ * Raft ports refusing whoever has no certificate from the CA. One fleet for every test, to keep
+ * the suite short.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsIT {
@@ -52,6 +72,7 @@ class TlsIT {
   private TestCertificateAuthority.Issued operator;
   private TestCertificateAuthority.Issued stranger;
   private MeshAgent control;
+  private MeshAgent lastControl;
   private MeshAgent member;
 
   @BeforeAll
@@ -68,10 +89,12 @@ class TlsIT {
     SecurityConfig security = new SecurityConfig(
         Optional.of(new TlsConfig(agent.cert(), agent.key(), ca)), Optional.empty(),
         Optional.of(keyFile));
-    AgentConfig controlConfig = TestConfigs.controlGroup(1, dir, security).getFirst();
-    control = start(controlConfig);
-    member = start(TestConfigs.member("m1", dir, controlConfig.listen().gossip(), security));
-    await().atMost(Duration.ofSeconds(30)).until(() -> member.gossip().members().size() == 2);
+    List<AgentConfig> controls = TestConfigs.controlGroup(3, dir, security);
+    control = start(controls.get(0));
+    start(controls.get(1));
+    lastControl = start(controls.get(2));
+    member = start(TestConfigs.member("m1", dir, controls.get(0).listen().gossip(), security));
+    await().atMost(Duration.ofSeconds(30)).until(() -> member.gossip().members().size() == 4);
   }
 
   @AfterAll
@@ -91,16 +114,17 @@ class TlsIT {
     List<Node> nodes = MeshServiceGrpc.newBlockingStub(channel(member, operatorTls))
         .withDeadlineAfter(10, TimeUnit.SECONDS)
         .listNodes(ListNodesRequest.getDefaultInstance()).getNodesList();
-    assertThat(nodes).extracting(Node::getId).containsExactlyInAnyOrder("c1", "m1");
+    assertThat(nodes).extracting(Node::getId).containsExactlyInAnyOrder("c1", "c2", "c3", "m1");
 
-    // m1 is not a voter: it forwards the write to c1 over mTLS, with its own certificate.
+    // m1 is not a voter: it forwards the write to a control agent over mTLS, with its own
+    // certificate; the voters replicate it over mTLS, and c3 reads it from its own replica.
     Policy written = await().atMost(Duration.ofSeconds(30))
         .ignoreExceptionsMatching(TlsIT::isUnavailable)
         .until(() -> policies(member, operatorTls).putPolicy(PutPolicyRequest.newBuilder()
             .setPolicy(Policy.newBuilder().setName("secure").setModelSelector("llama/*")
                 .setStrategy("least_queue"))
             .build()), p -> p.getRevision() > 0);
-    assertThat(policies(control, operatorTls).getPolicy(
+    assertThat(policies(lastControl, operatorTls).getPolicy(
         GetPolicyRequest.newBuilder().setName("secure").build())).isEqualTo(written);
     // m1's store view watches c1's store over the same kind of channel.
     await().atMost(Duration.ofSeconds(20))
@@ -113,6 +137,55 @@ class TlsIT {
     assertRefused(TlsChannelCredentials.newBuilder().trustManager(ca.toFile()).build());
     assertRefused(TlsChannelCredentials.newBuilder().trustManager(ca.toFile())
         .keyManager(stranger.cert().toFile(), stranger.key().toFile()).build());
+  }
+
+  @Test
+  void theRaftPortAnswersOnlyTlsPeersWithACaCertificate() throws Exception {
+    HostPort raft = control.config().listen().raft();
+    // Any holder of a certificate from the CA may talk Raft (peer names are not checked).
+    GrpcTlsConfig withCertificate = new GrpcTlsConfig(
+        TlsFiles.keyManagers(operator.cert(), operator.key())[0],
+        TlsFiles.trustManagers(ca)[0], true);
+    assertThat(raftGroupInfo(raft, withCertificate).get(15, TimeUnit.SECONDS).isSuccess())
+        .isTrue();
+
+    // Plaintext, as a voter without security.tls would dial: the TLS port closes on it.
+    assertThat(catchThrowable(() -> raftGroupInfo(raft, null).get(15, TimeUnit.SECONDS)))
+        .isInstanceOf(ExecutionException.class);
+    // TLS trusting the CA, but with no client certificate: refused (mTLS).
+    GrpcTlsConfig withoutCertificate =
+        new GrpcTlsConfig(null, TlsFiles.trustManagers(ca)[0], false);
+    assertThat(catchThrowable(
+        () -> raftGroupInfo(raft, withoutCertificate).get(15, TimeUnit.SECONDS)))
+        .isInstanceOf(ExecutionException.class);
+  }
+
+  /**
+   * Asks the voter at {@code raft} about the policy store's group, once, with a Ratis client
+   * using {@code tls} (null: plaintext), on a virtual thread.
+   */
+  private static CompletableFuture<GroupInfoReply> raftGroupInfo(HostPort raft,
+      GrpcTlsConfig tls) {
+    return CompletableFuture.supplyAsync(() -> {
+      RaftProperties properties = new RaftProperties();
+      RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+          TimeDuration.valueOf(5, TimeUnit.SECONDS));
+      Parameters parameters = new Parameters();
+      if (tls != null) {
+        GrpcConfigKeys.TLS.setConf(parameters, tls);
+      }
+      RaftPeer voter = RaftPeer.newBuilder().setId("c1").setAddress(raft.toString()).build();
+      try (RaftClient client = RaftClient.newBuilder()
+          .setRaftGroup(RaftGroup.valueOf(RaftPolicyServer.GROUP_ID, voter))
+          .setProperties(properties)
+          .setParameters(parameters)
+          .setRetryPolicy(RetryPolicies.noRetry())
+          .build()) {
+        return client.getGroupManagementApi(voter.getId()).info(RaftPolicyServer.GROUP_ID);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, Thread::startVirtualThread);
   }
 
   private void assertRefused(ChannelCredentials credentials) {

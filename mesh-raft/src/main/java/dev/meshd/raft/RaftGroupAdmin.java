@@ -44,14 +44,16 @@ final class RaftGroupAdmin implements AutoCloseable {
   private final String selfId;
   private final RaftGroup group;
   private final Supplier<Optional<RaftServer.Division>> division;
+  private final Parameters parameters;
   private final ExecutorService executor =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("raft-admin-", 0).factory());
 
   RaftGroupAdmin(String selfId, RaftGroup group,
-      Supplier<Optional<RaftServer.Division>> division) {
+      Supplier<Optional<RaftServer.Division>> division, Parameters parameters) {
     this.selfId = selfId;
     this.group = group;
     this.division = division;
+    this.parameters = parameters;
   }
 
   CompletableFuture<GroupStatus> status(Duration timeout) {
@@ -194,7 +196,8 @@ final class RaftGroupAdmin implements AutoCloseable {
     return RaftClient.newBuilder()
         .setRaftGroup(RaftGroup.valueOf(group.getGroupId(), peers))
         .setProperties(properties)
-        .setParameters(new Parameters())
+        // The server's own parameters: its TLS, if any, is how the other voters are dialled.
+        .setParameters(parameters)
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
             TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
         .build();

@@ -3,7 +3,9 @@ package dev.meshd.raft;
 import dev.meshd.core.config.RaftConfig;
 import dev.meshd.core.config.HostPort;
 import dev.meshd.core.config.RaftPeer;
+import dev.meshd.core.config.TlsConfig;
 import dev.meshd.core.policy.StoreUnavailableException;
+import dev.meshd.raft.internal.RatisTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -29,7 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One voter of the policy store's Raft group: a Ratis server with a {@link PolicyStateMachine},
- * its log and snapshots in the configured data directory, talking gRPC on its peer address.
+ * its log and snapshots in the configured data directory, talking gRPC on its peer address:
+ * plaintext, or TLS (mTLS with a CA) when built with {@link Builder#tls}, in which case its
+ * clients ({@link #newStore}, status, membership) dial the group with the same TLS.
  *
  * <p>Lifecycle: {@link #start()} recovers the storage (formats it only when empty, never wipes
  * it) and joins the group; {@link #close()} stops it; both safe to call twice. Thread-safe.
@@ -47,17 +52,20 @@ public final class RaftPolicyServer implements AutoCloseable {
   private final RaftGroup group;
   private final Path dataDir;
   private final RaftServerSettings settings;
+  private final Optional<TlsConfig> tls;
   private final PolicyStateMachine stateMachine;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile RaftServer server;
   private volatile RaftGroupAdmin admin;
+  private volatile Parameters parameters;
 
   private RaftPolicyServer(Builder b) {
     this.self = b.peers.stream().filter(p -> p.id().equals(b.nodeId)).findFirst().orElseThrow();
     this.group = RaftGroups.of(GROUP_ID, b.peers);
     this.dataDir = b.dataDir;
     this.settings = b.settings;
+    this.tls = b.tls;
     this.stateMachine = new PolicyStateMachine(settings.historyLimit(), b.snapshotListener);
   }
 
@@ -71,11 +79,14 @@ public final class RaftPolicyServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     Files.createDirectories(dataDir);
+    // Reads the TLS files once; a bad one fails here, naming its config key.
+    Parameters p = RatisTls.parameters(tls);
     RaftProperties properties = settings.toProperties(self.address(), dataDir);
     RaftServer s = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(self.id()))
         .setGroup(group)
         .setProperties(properties)
+        .setParameters(p)
         .setStateMachine(stateMachine)
         // RECOVER keeps what is on disk; Ratis formats the directory only when it is empty.
         .setOption(RaftStorage.StartupOption.RECOVER)
@@ -93,9 +104,10 @@ public final class RaftPolicyServer implements AutoCloseable {
       throw new IOException("raft: cannot listen on " + self.address() + " (listen.raft): "
           + rootMessage(cause), cause);
     }
-    admin = new RaftGroupAdmin(self.id(), group, this::division);
-    LOG.info("raft: {} started on {} (data {}, peers {})", self.id(), self.address(), dataDir,
-        group.getPeers().size());
+    parameters = p;
+    admin = new RaftGroupAdmin(self.id(), group, this::division, p);
+    LOG.info("raft: {} started on {} ({}; data {}, peers {})", self.id(), self.address(),
+        RatisTls.describe(tls), dataDir, group.getPeers().size());
   }
 
   public String nodeId() {
@@ -195,10 +207,11 @@ public final class RaftPolicyServer implements AutoCloseable {
 
   /** A store whose writes go through the group and whose local reads and watches use this voter. */
   public RaftPolicyStore newStore(StoreOptions options) {
-    if (server == null) {
+    Parameters p = parameters;
+    if (server == null || p == null) {
       throw new IllegalStateException("not started");
     }
-    return new RaftPolicyStore(group, stateMachine, options);
+    return new RaftPolicyStore(group, stateMachine, options, p);
   }
 
   @Override
@@ -251,6 +264,7 @@ public final class RaftPolicyServer implements AutoCloseable {
     private final List<RaftPeer> peers = new ArrayList<>();
     private Path dataDir;
     private RaftServerSettings settings = RaftServerSettings.defaults();
+    private Optional<TlsConfig> tls = Optional.empty();
     private Consumer<Duration> snapshotListener = duration -> {};
 
     private Builder() {}
@@ -284,6 +298,16 @@ public final class RaftPolicyServer implements AutoCloseable {
 
     public Builder settings(RaftServerSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * The agent's {@code security.tls}: empty (the default) keeps Raft plaintext; set, the Raft
+     * port serves TLS with this certificate and dials the other voters with TLS, and with a CA
+     * both sides require a certificate issued by it (mTLS). Every voter of a group must agree.
+     */
+    public Builder tls(Optional<TlsConfig> tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 

@@ -58,7 +58,8 @@ public final class RaftPolicyStore implements PolicyStore, AutoCloseable {
   private final PolicyStateMachine local;
   private final StoreOptions options;
 
-  RaftPolicyStore(RaftGroup group, PolicyStateMachine local, StoreOptions options) {
+  RaftPolicyStore(RaftGroup group, PolicyStateMachine local, StoreOptions options,
+      Parameters parameters) {
     this.local = Objects.requireNonNull(local, "local");
     this.options = Objects.requireNonNull(options, "options");
     RaftProperties properties = new RaftProperties();
@@ -67,7 +68,8 @@ public final class RaftPolicyStore implements PolicyStore, AutoCloseable {
     this.client = RaftClient.newBuilder()
         .setRaftGroup(group)
         .setProperties(properties)
-        .setParameters(new Parameters())
+        // The voter's parameters: with TLS, the store dials the group as the voter does.
+        .setParameters(Objects.requireNonNull(parameters, "parameters"))
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(options.maxAttempts(),
             TimeDuration.valueOf(options.retrySleep().toMillis(), TimeUnit.MILLISECONDS)))
         .build();

@@ -2,6 +2,7 @@ package dev.meshd.raft;
 
 import dev.meshd.core.config.HostPort;
 import dev.meshd.core.config.RaftPeer;
+import dev.meshd.core.config.TlsConfig;
 import dev.meshd.testkit.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -24,6 +26,7 @@ final class RaftTestCluster implements AutoCloseable {
   private final StoreOptions storeOptions;
   private final RaftPolicyServer[] servers;
   private final RaftPolicyStore[] stores;
+  private Function<String, Optional<TlsConfig>> tls = id -> Optional.empty();
 
   RaftTestCluster(int size, Path root, RaftServerSettings settings, StoreOptions storeOptions) {
     this.peers = IntStream.rangeClosed(1, size)
@@ -34,6 +37,12 @@ final class RaftTestCluster implements AutoCloseable {
     this.storeOptions = storeOptions;
     this.servers = new RaftPolicyServer[size];
     this.stores = new RaftPolicyStore[size];
+  }
+
+  /** Gives each voter, by node id, its {@code security.tls}; before the voters start. */
+  RaftTestCluster withTls(Function<String, Optional<TlsConfig>> tlsOfNode) {
+    this.tls = tlsOfNode;
+    return this;
   }
 
   RaftTestCluster startAll() {
@@ -52,6 +61,7 @@ final class RaftTestCluster implements AutoCloseable {
         .peers(peers)
         .dataDir(root.resolve(peers.get(i).id()))
         .settings(settings)
+        .tls(tls.apply(peers.get(i).id()))
         .build();
     try {
       server.start();
@@ -81,6 +91,10 @@ final class RaftTestCluster implements AutoCloseable {
 
   RaftPolicyServer server(int i) {
     return servers[i];
+  }
+
+  List<RaftPeer> peers() {
+    return peers;
   }
 
   int size() {

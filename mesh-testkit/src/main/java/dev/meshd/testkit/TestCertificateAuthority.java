@@ -16,6 +16,8 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -42,6 +44,7 @@ public final class TestCertificateAuthority {
 
   private static final String SIGNATURE = "SHA256withECDSA";
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   private final X500Name name;
   private final KeyPair keys;
@@ -84,19 +87,27 @@ public final class TestCertificateAuthority {
    * {@code <dir>/<commonName>.key}.
    */
   public Issued issue(Path dir, String commonName) {
+    return issue(dir, commonName, List.of("127.0.0.1", "localhost"));
+  }
+
+  /**
+   * As {@link #issue(Path, String)}, with exactly the SANs {@code names}: an IPv4 literal
+   * becomes an IP SAN, anything else a DNS SAN. For tests of hostname verification.
+   */
+  public Issued issue(Path dir, String commonName, List<String> names) {
     KeyPair leafKeys = newKeyPair();
     X509v3CertificateBuilder builder =
         builder(name, new X500Name("CN=" + commonName), leafKeys);
+    GeneralName[] sans = names.stream()
+        .map(n -> new GeneralName(IPV4.matcher(n).matches()
+            ? GeneralName.iPAddress : GeneralName.dNSName, n))
+        .toArray(GeneralName[]::new);
     try {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
           .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
               new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-          .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-              new GeneralName[] {
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                new GeneralName(GeneralName.dNSName, "localhost")
-              }));
+          .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

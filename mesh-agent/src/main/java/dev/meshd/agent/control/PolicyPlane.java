@@ -85,6 +85,8 @@ public final class PolicyPlane implements AutoCloseable {
     RaftPolicyServer server = RaftPolicyServer.builder()
         .nodeId(config.node().id())
         .config(config.raft())
+        // Raft between the voters follows the agent's gRPC: TLS (mTLS with a CA) or plaintext.
+        .tls(config.security().tls())
         .settings(RaftServerSettings.defaults()
             .withSnapshotThreshold(config.raft().snapshotThreshold()))
         .snapshotListener(metrics.snapshotListener())

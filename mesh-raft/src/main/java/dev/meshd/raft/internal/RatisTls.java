@@ -1,0 +1,95 @@
+package dev.meshd.raft.internal;
+
+import dev.meshd.core.config.TlsConfig;
+import dev.meshd.core.security.TlsFiles;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Optional;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
+
+/**
+ * The Ratis parameters that {@code security.tls} asks for. One {@link GrpcTlsConfig} under
+ * {@link GrpcConfigKeys.TLS} covers every gRPC channel Ratis opens: the voter's server port
+ * ({@code listen.raft}), its connections to the other voters, and the clients (store, status,
+ * membership). Ratis falls back to it for the server, client and admin roles when they have no
+ * configuration of their own, and we give them none.
+ *
+ * <p>What Ratis's gRPC then checks (Netty's JDK TLS under grpc-java's negotiator):
+ * <ul>
+ *   <li>the dialling side verifies the served certificate's chain against {@code tls.ca} (else
+ *       the JDK's default trust store) and its subject alternative names against the host of the
+ *       peer's Raft address, as written in {@code raft.peers} (an IP needs an IP SAN);
+ *   <li>with {@code tls.ca}, the served side requires a client certificate and verifies its
+ *       chain against {@code tls.ca}; a client certificate's names are not checked, so any
+ *       holder of a certificate from that CA may talk Raft.
+ * </ul>
+ *
+ * <p>The files are read once, when the parameters are built; a bad one fails with an {@link
+ * IllegalArgumentException} naming the config key and the file. Stateless.
+ */
+public final class RatisTls {
+
+  private RatisTls() {}
+
+  /** Parameters for Ratis servers and clients: TLS as {@code tls} says, none when empty. */
+  public static Parameters parameters(Optional<TlsConfig> tls) {
+    Parameters parameters = new Parameters();
+    tls.ifPresent(config -> GrpcConfigKeys.TLS.setConf(parameters, grpcTlsConfig(config)));
+    return parameters;
+  }
+
+  /** Describes how the Raft port is served, for the start log. */
+  public static String describe(Optional<TlsConfig> tls) {
+    return tls.map(t -> t.caFile().isPresent()
+            ? "TLS, peer certificates from " + t.ca() + " required (mTLS)"
+            : "TLS (no client certificates)")
+        .orElse("plaintext");
+  }
+
+  private static GrpcTlsConfig grpcTlsConfig(TlsConfig config) {
+    KeyManager keyManager = keyManagers(config)[0];
+    // Ratis sets a trust manager on every client context and fails on a missing one, so the
+    // JDK's default trust store is named explicitly when there is no CA.
+    TrustManager trustManager = config.caFile()
+        .map(ca -> trustManagers(ca)[0])
+        .orElseGet(RatisTls::defaultTrustManager);
+    // mTLS: the server requires client certificates, and clients present theirs.
+    return new GrpcTlsConfig(keyManager, trustManager, config.caFile().isPresent());
+  }
+
+  private static KeyManager[] keyManagers(TlsConfig config) {
+    try {
+      return TlsFiles.keyManagers(config.cert(), config.key());
+    } catch (IllegalArgumentException e) {
+      // The message starts with the file at fault: the key, or else the certificate.
+      String configKey = e.getMessage().startsWith(config.key() + ":")
+          ? "security.tls.key" : "security.tls.cert";
+      throw new IllegalArgumentException(configKey + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static TrustManager[] trustManagers(Path ca) {
+    try {
+      return TlsFiles.trustManagers(ca);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("security.tls.ca: " + e.getMessage(), e);
+    }
+  }
+
+  private static TrustManager defaultTrustManager() {
+    try {
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init((KeyStore) null);
+      return factory.getTrustManagers()[0];
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK's default trust store cannot be loaded", e);
+    }
+  }
+}
