@@ -8,10 +8,7 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
-import java.nio.file.Path;
 import java.util.Optional;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.TrustManager;
 
 /**
  * The gRPC credentials {@code security.tls} asks for, on both sides of the agent's gRPC: the
@@ -36,9 +33,9 @@ public final class GrpcTls {
     }
     TlsConfig config = tls.get();
     TlsServerCredentials.Builder builder = TlsServerCredentials.newBuilder()
-        .keyManager(keyManagers(config));
+        .keyManager(TlsFiles.keyManagers(config));
     config.caFile().ifPresent(ca -> builder
-        .trustManager(trustManagers(ca))
+        .trustManager(TlsFiles.caTrustManagers(ca))
         .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE));
     return builder.build();
   }
@@ -55,8 +52,8 @@ public final class GrpcTls {
     TlsConfig config = tls.get();
     TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
     config.caFile().ifPresent(ca -> builder
-        .trustManager(trustManagers(ca))
-        .keyManager(keyManagers(config)));
+        .trustManager(TlsFiles.caTrustManagers(ca))
+        .keyManager(TlsFiles.keyManagers(config)));
     return builder.build();
   }
 
@@ -66,24 +63,5 @@ public final class GrpcTls {
             ? "TLS, client certificates from " + t.ca() + " required (mTLS)"
             : "TLS (no client certificates)")
         .orElse("plaintext");
-  }
-
-  private static KeyManager[] keyManagers(TlsConfig config) {
-    try {
-      return TlsFiles.keyManagers(config.cert(), config.key());
-    } catch (IllegalArgumentException e) {
-      // The message starts with the file at fault: the key, or else the certificate.
-      String configKey = e.getMessage().startsWith(config.key() + ":")
-          ? "security.tls.key" : "security.tls.cert";
-      throw new IllegalArgumentException(configKey + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static TrustManager[] trustManagers(Path ca) {
-    try {
-      return TlsFiles.trustManagers(ca);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("security.tls.ca: " + e.getMessage(), e);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.meshd.core.security;
 
+import dev.meshd.core.config.TlsConfig;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -66,6 +67,34 @@ public final class TlsFiles {
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(caFile + ": cannot be used as a CA (" + e.getMessage()
           + ")");
+    }
+  }
+
+  /**
+   * {@link #keyManagers(Path, Path)} of {@code security.tls}'s certificate and key, failing with
+   * a message that starts with the config key of the file at fault ({@code security.tls.key}, or
+   * else {@code security.tls.cert}).
+   */
+  public static KeyManager[] keyManagers(TlsConfig config) {
+    try {
+      return keyManagers(config.cert(), config.key());
+    } catch (IllegalArgumentException e) {
+      // The message starts with the file at fault: the key, or else the certificate.
+      String configKey = e.getMessage().startsWith(config.key() + ":")
+          ? "security.tls.key" : "security.tls.cert";
+      throw new IllegalArgumentException(configKey + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@link #trustManagers(Path)} of {@code security.tls.ca}, failing with a message that starts
+   * with that config key.
+   */
+  public static TrustManager[] caTrustManagers(Path caFile) {
+    try {
+      return trustManagers(caFile);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("security.tls.ca: " + e.getMessage(), e);
     }
   }
 

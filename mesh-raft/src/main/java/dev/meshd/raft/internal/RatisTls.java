@@ -2,7 +2,6 @@ package dev.meshd.raft.internal;
 
 import dev.meshd.core.config.TlsConfig;
 import dev.meshd.core.security.TlsFiles;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Optional;
@@ -53,33 +52,14 @@ public final class RatisTls {
   }
 
   private static GrpcTlsConfig grpcTlsConfig(TlsConfig config) {
-    KeyManager keyManager = keyManagers(config)[0];
+    KeyManager keyManager = TlsFiles.keyManagers(config)[0];
     // Ratis sets a trust manager on every client context and fails on a missing one, so the
     // JDK's default trust store is named explicitly when there is no CA.
     TrustManager trustManager = config.caFile()
-        .map(ca -> trustManagers(ca)[0])
+        .map(ca -> TlsFiles.caTrustManagers(ca)[0])
         .orElseGet(RatisTls::defaultTrustManager);
     // mTLS: the server requires client certificates, and clients present theirs.
     return new GrpcTlsConfig(keyManager, trustManager, config.caFile().isPresent());
-  }
-
-  private static KeyManager[] keyManagers(TlsConfig config) {
-    try {
-      return TlsFiles.keyManagers(config.cert(), config.key());
-    } catch (IllegalArgumentException e) {
-      // The message starts with the file at fault: the key, or else the certificate.
-      String configKey = e.getMessage().startsWith(config.key() + ":")
-          ? "security.tls.key" : "security.tls.cert";
-      throw new IllegalArgumentException(configKey + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static TrustManager[] trustManagers(Path ca) {
-    try {
-      return TlsFiles.trustManagers(ca);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("security.tls.ca: " + e.getMessage(), e);
-    }
   }
 
   private static TrustManager defaultTrustManager() {
