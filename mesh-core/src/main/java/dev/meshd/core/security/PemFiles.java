@@ -110,7 +110,11 @@ public final class PemFiles {
     }
   }
 
-  static boolean matches(PrivateKey key, X509Certificate certificate) {
+  /**
+   * Whether {@code key} is the private key of {@code certificate}: the same RSA modulus, or, for
+   * EC and EdDSA keys, a signature by {@code key} that the certificate's public key verifies.
+   */
+  public static boolean matches(PrivateKey key, X509Certificate certificate) {
     if (key instanceof RSAPrivateKey rsa
         && certificate.getPublicKey() instanceof RSAPublicKey publicKey) {
       return rsa.getModulus().equals(publicKey.getModulus());

@@ -1,5 +1,6 @@
 package dev.meshd.fabric.tls;
 
+import dev.meshd.core.security.PemFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -20,7 +21,6 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -195,7 +195,7 @@ public final class AgentCertificate {
       throws IOException {
     X509Certificate certificate = readCertificate(certFile, keyFile);
     PrivateKey key = readKey(keyFile, certFile);
-    if (!signsFor(key, certificate)) {
+    if (!PemFiles.matches(key, certificate)) {
       throw new IOException(keyFile + " does not hold the key of " + certFile
           + ": delete both files to generate a new certificate (peers will see a new fingerprint)");
     }
@@ -252,22 +252,6 @@ public final class AgentCertificate {
     return new IOException("cannot read the fabric certificate from " + file + " (" + detail
         + "): delete it to generate a new certificate (" + other + " is replaced too, and peers"
         + " will see a new fingerprint)", cause);
-  }
-
-  private static boolean signsFor(PrivateKey key, X509Certificate certificate) {
-    try {
-      byte[] probe = "meshd key check".getBytes(StandardCharsets.US_ASCII);
-      Signature signer = Signature.getInstance(SIGNATURE_ALGORITHM);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(SIGNATURE_ALGORITHM);
-      verifier.initVerify(certificate.getPublicKey());
-      verifier.update(probe);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
   }
 
   private void store(Path directory) throws IOException {
