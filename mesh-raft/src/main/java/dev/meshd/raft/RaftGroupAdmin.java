@@ -129,7 +129,7 @@ final class RaftGroupAdmin implements AutoCloseable {
       // A client per change: its request may wait while Ratis brings a new peer up to date.
       List<RaftPeer> all = new ArrayList<>(voters);
       all.addAll(listeners);
-      try (RaftClient client = client(all, timeout, 1)) {
+      try (RaftClient client = client(all, timeout, 1, knownLeader())) {
         RaftClientReply reply = client.admin().setConfiguration(voters, listeners);
         if (!reply.isSuccess()) {
           throw new StoreUnavailableException("membership change refused by the group: "
@@ -190,10 +190,27 @@ final class RaftGroupAdmin implements AutoCloseable {
   }
 
   private RaftClient client(Collection<RaftPeer> peers, Duration requestTimeout, int attempts) {
+    return client(peers, requestTimeout, attempts, Optional.empty());
+  }
+
+  /**
+   * The leader this voter knows of, if any. A membership change goes to it first: otherwise the
+   * client starts with whichever peer its group lists first, which may be the very peer being
+   * added, and a single attempt ends on that peer's "not leader" (a voter added right after an
+   * election failed so, every time).
+   */
+  private Optional<RaftPeerId> knownLeader() {
+    return division.get().map(d -> d.getInfo().getLeaderId());
+  }
+
+  private RaftClient client(Collection<RaftPeer> peers, Duration requestTimeout, int attempts,
+      Optional<RaftPeerId> leader) {
     RaftProperties properties = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
         TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS));
-    return RaftClient.newBuilder()
+    RaftClient.Builder builder = RaftClient.newBuilder();
+    leader.ifPresent(builder::setLeaderId);
+    return builder
         .setRaftGroup(RaftGroup.valueOf(group.getGroupId(), peers))
         .setProperties(properties)
         // The server's own parameters: its TLS, if any, is how the other voters are dialled.

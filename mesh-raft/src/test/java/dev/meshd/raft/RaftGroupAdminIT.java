@@ -110,6 +110,29 @@ class RaftGroupAdminIT {
   }
 
   @Test
+  void aVoterAddedRightAfterAnElectionJoins() throws Exception {
+    // What an operator does at 3 a.m.: a voter died, a leader was just elected, and the
+    // replacement is added at once, through whichever voter answers the CLI (not the leader).
+    startCluster(RaftServerSettings.fastFailover());
+    int leader = cluster.leader().orElseThrow();
+    int asked = (leader + 1) % 3;
+    RaftPeer fourth = new RaftPeer("node4", new HostPort("127.0.0.4", FreePorts.loopback()));
+    List<RaftPeer> all = new ArrayList<>(peersOf(cluster));
+    all.add(fourth);
+    RaftPolicyServer server4 = RaftPolicyServer.builder().nodeId("node4").peers(all)
+        .dataDir(dir.resolve("node4")).settings(RaftServerSettings.fastFailover()).build();
+    server4.start();
+    extra.add(server4);
+
+    GroupStatus four = get(cluster.server(asked).addPeer("node4", fourth.address(),
+        Duration.ofSeconds(30)));
+
+    assertThat(four.peers()).extracting(PeerStatus::id).contains("node4");
+    get(cluster.store(0).putPolicy(Documents.policy("after-join"), OptionalLong.empty()));
+    await().atMost(Duration.ofSeconds(20)).until(() -> server4.stateMachine().revision() == 1);
+  }
+
+  @Test
   void membershipMistakesAreRefusedBeforeAnythingChanges() throws Exception {
     startCluster(RaftServerSettings.fastFailover());
     RaftPolicyServer server = cluster.server(0);
