@@ -36,21 +36,9 @@ public record TlsSettings(Optional<Path> ca, Optional<Path> cert, Optional<Path>
    */
   public ChannelCredentials credentials() {
     TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
-    if (ca.isPresent()) {
-      try {
-        builder.trustManager(TlsFiles.trustManagers(ca.get()));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--tls-ca: " + e.getMessage(), e);
-      }
-    }
+    ca.ifPresent(file -> builder.trustManager(TlsFiles.trustManagers(file, "--tls-ca")));
     if (cert.isPresent()) {
-      try {
-        builder.keyManager(TlsFiles.keyManagers(cert.get(), key.get()));
-      } catch (IllegalArgumentException e) {
-        // The reader's message starts with the file at fault: the key, or else the certificate.
-        String option = e.getMessage().startsWith(key.get() + ":") ? "--tls-key" : "--tls-cert";
-        throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
-      }
+      builder.keyManager(TlsFiles.keyManagers(cert.get(), "--tls-cert", key.get(), "--tls-key"));
     }
     return builder.build();
   }

@@ -31,9 +31,34 @@ public final class TlsFiles {
    *     the key does not belong to the certificate
    */
   public static KeyManager[] keyManagers(Path certFile, Path keyFile) {
-    List<X509Certificate> chain = PemFiles.certificates(certFile);
-    PrivateKey key = PemFiles.privateKey(keyFile);
-    PemFiles.requireMatch(key, keyFile, chain.getFirst(), certFile);
+    return keyManagers(certFile, "", keyFile, "");
+  }
+
+  /**
+   * {@link #keyManagers(Path, Path)}, with a failure's message prefixed by the name under which
+   * the user gave the file at fault: {@code certName} for the certificate, {@code keyName} for
+   * the key (also when the key does not belong to the certificate), e.g. {@code
+   * security.tls.key: node1.key: ...}.
+   */
+  public static KeyManager[] keyManagers(Path certFile, String certName, Path keyFile,
+      String keyName) {
+    List<X509Certificate> chain;
+    try {
+      chain = PemFiles.certificates(certFile);
+    } catch (IllegalArgumentException e) {
+      throw named(certName, e);
+    }
+    try {
+      PrivateKey key = PemFiles.privateKey(keyFile);
+      PemFiles.requireMatch(key, keyFile, chain.getFirst(), certFile);
+      return keyManagers(chain, key, certFile, keyFile);
+    } catch (IllegalArgumentException e) {
+      throw named(keyName, e);
+    }
+  }
+
+  private static KeyManager[] keyManagers(List<X509Certificate> chain, PrivateKey key,
+      Path certFile, Path keyFile) {
     try {
       KeyStore store = emptyStore();
       store.setKeyEntry("key", key, IN_MEMORY_PASSWORD, chain.toArray(X509Certificate[]::new));
@@ -76,14 +101,7 @@ public final class TlsFiles {
    * else {@code security.tls.cert}).
    */
   public static KeyManager[] keyManagers(TlsConfig config) {
-    try {
-      return keyManagers(config.cert(), config.key());
-    } catch (IllegalArgumentException e) {
-      // The message starts with the file at fault: the key, or else the certificate.
-      String configKey = e.getMessage().startsWith(config.key() + ":")
-          ? "security.tls.key" : "security.tls.cert";
-      throw new IllegalArgumentException(configKey + ": " + e.getMessage(), e);
-    }
+    return keyManagers(config.cert(), "security.tls.cert", config.key(), "security.tls.key");
   }
 
   /**
@@ -91,11 +109,25 @@ public final class TlsFiles {
    * with that config key.
    */
   public static TrustManager[] caTrustManagers(Path caFile) {
+    return trustManagers(caFile, "security.tls.ca");
+  }
+
+  /**
+   * {@link #trustManagers(Path)}, with a failure's message prefixed by {@code caName}, the name
+   * under which the user gave the file.
+   */
+  public static TrustManager[] trustManagers(Path caFile, String caName) {
     try {
       return trustManagers(caFile);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("security.tls.ca: " + e.getMessage(), e);
+      throw named(caName, e);
     }
+  }
+
+  /** {@code failure} with {@code name: } before its message; itself when there is no name. */
+  private static IllegalArgumentException named(String name, IllegalArgumentException failure) {
+    return name.isEmpty() ? failure
+        : new IllegalArgumentException(name + ": " + failure.getMessage(), failure);
   }
 
   private static KeyStore emptyStore() throws GeneralSecurityException {
