@@ -8,6 +8,7 @@ import dev.meshd.core.config.HostPort;
 import dev.meshd.core.config.RaftPeer;
 import dev.meshd.core.policy.Policy;
 import dev.meshd.testkit.FreePorts;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,12 +85,7 @@ class RaftGroupAdminIT {
       get(cluster.store(0).putPolicy(Documents.policy("p" + i), OptionalLong.empty()));
     }
     RaftPeer fourth = new RaftPeer("node4", new HostPort("127.0.0.1", FreePorts.loopback()));
-    List<RaftPeer> all = new ArrayList<>(peersOf(cluster));
-    all.add(fourth);
-    RaftPolicyServer server4 = RaftPolicyServer.builder().nodeId("node4").peers(all)
-        .dataDir(dir.resolve("node4")).settings(RaftServerSettings.fastFailover()).build();
-    server4.start();
-    extra.add(server4);
+    RaftPolicyServer server4 = startOutsideTheGroup(fourth);
 
     GroupStatus four = get(cluster.server(0).addPeer("node4", fourth.address(),
         Duration.ofSeconds(30)));
@@ -117,12 +113,7 @@ class RaftGroupAdminIT {
     int leader = cluster.leader().orElseThrow();
     int asked = (leader + 1) % 3;
     RaftPeer fourth = new RaftPeer("node4", new HostPort("127.0.0.4", FreePorts.loopback()));
-    List<RaftPeer> all = new ArrayList<>(peersOf(cluster));
-    all.add(fourth);
-    RaftPolicyServer server4 = RaftPolicyServer.builder().nodeId("node4").peers(all)
-        .dataDir(dir.resolve("node4")).settings(RaftServerSettings.fastFailover()).build();
-    server4.start();
-    extra.add(server4);
+    RaftPolicyServer server4 = startOutsideTheGroup(fourth);
 
     GroupStatus four = get(cluster.server(asked).addPeer("node4", fourth.address(),
         Duration.ofSeconds(30)));
@@ -188,6 +179,17 @@ class RaftGroupAdminIT {
   private void startCluster(RaftServerSettings settings) {
     cluster = new RaftTestCluster(3, dir, settings, OPTIONS).startAll();
     await().atMost(ELECTION).until(() -> cluster.leader().isPresent());
+  }
+
+  /** Starts {@code peer}, which knows the group's voters, before the group adds it. */
+  private RaftPolicyServer startOutsideTheGroup(RaftPeer peer) throws IOException {
+    List<RaftPeer> all = new ArrayList<>(peersOf(cluster));
+    all.add(peer);
+    RaftPolicyServer server = RaftPolicyServer.builder().nodeId(peer.id()).peers(all)
+        .dataDir(dir.resolve(peer.id())).settings(RaftServerSettings.fastFailover()).build();
+    server.start();
+    extra.add(server);
+    return server;
   }
 
   private static List<RaftPeer> peersOf(RaftTestCluster cluster) {

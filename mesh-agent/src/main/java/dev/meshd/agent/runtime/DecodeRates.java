@@ -96,10 +96,7 @@ final class DecodeRates {
       if (reading.generationTokensTotal().isPresent()) {
         Point now = new Point(reading.generationTokensTotal().getAsDouble(),
             reading.load().runningRequests(), at);
-        after = before == null || before.base() == null ? new State(now, last)
-            : Duration.between(before.base().at(), at).compareTo(longestWindow) > 0
-            ? new State(now, last)
-            : next(before, now);
+        after = hasOpenWindow(before, at) ? next(before, now) : new State(now, last);
       } else if (reading.generationThroughput().isPresent()) {
         after = new State(null, fromThroughput(reading.generationThroughput().getAsDouble(),
             reading.load().runningRequests(), last));
@@ -113,6 +110,15 @@ final class DecodeRates {
     byModel.clear();
     byModel.putAll(next);
     return loads;
+  }
+
+  /**
+   * Whether {@code before} has a window a scrape at {@code at} can close: none before a model's
+   * first counter reading, and none once the window is longer than {@link #longestWindow}.
+   */
+  private boolean hasOpenWindow(State before, Instant at) {
+    return before != null && before.base() != null
+        && Duration.between(before.base().at(), at).compareTo(longestWindow) <= 0;
   }
 
   /** The state after the window from {@code before}'s base to {@code now}. */

@@ -42,20 +42,21 @@ public final class RuntimeMetricsReader {
    * Where a kind's figures are. {@code generated} is null where the kind exports no counter that
    * grows while decoding; {@code generatedMode} the value its {@code mode} label must have (null:
    * no such label); {@code throughput} the gauge of generated tokens per second over the batch,
-   * read when the counter is absent (null: none).
+   * read when the counter is absent (null: none); {@code generatedInLumps} whether the counter may
+   * stand still for a few scrapes while requests decode.
    */
   private record Names(String queue, String running, List<String> kvCache, String generated,
-      String generatedMode, String throughput, boolean modelLabel) {}
+      String generatedMode, boolean generatedInLumps, String throughput, boolean modelLabel) {}
 
   private static final Map<RuntimeKind, Names> NAMES = Map.of(
       RuntimeKind.VLLM, new Names("vllm:num_requests_waiting", "vllm:num_requests_running",
           List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"),
-          "vllm:generation_tokens_total", null, null, true),
+          "vllm:generation_tokens_total", null, false, null, true),
       RuntimeKind.SGLANG, new Names("sglang:num_queue_reqs", "sglang:num_running_reqs",
-          List.of("sglang:token_usage"), "sglang:realtime_tokens_total", "decode",
+          List.of("sglang:token_usage"), "sglang:realtime_tokens_total", "decode", true,
           "sglang:gen_throughput", true),
       RuntimeKind.TGI, new Names("tgi_queue_size", "tgi_batch_current_size", List.of(), null,
-          null, null, false));
+          null, false, null, false));
 
   private static final String MODE_LABEL = "mode";
 
@@ -132,7 +133,7 @@ public final class RuntimeMetricsReader {
    * a window without tokens is no sign of a stall.
    */
   static boolean counterGrowsInLumps(RuntimeKind kind) {
-    return kind == RuntimeKind.SGLANG;
+    return NAMES.get(kind).generatedInLumps();
   }
 
   private static Set<String> wanted(Names names) {

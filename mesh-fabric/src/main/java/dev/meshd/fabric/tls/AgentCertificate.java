@@ -298,6 +298,7 @@ public final class AgentCertificate {
       Files.createDirectories(directory,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: no permission bits to give; the directory is created plain.
       Files.createDirectories(directory);
     } catch (FileAlreadyExistsException e) {
       throw new IOException(directory + " exists and is not a directory", e);
