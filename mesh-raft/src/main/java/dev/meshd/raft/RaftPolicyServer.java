@@ -12,18 +12,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.ExitUtils;
@@ -80,7 +85,7 @@ public final class RaftPolicyServer implements AutoCloseable {
     }
     Files.createDirectories(dataDir);
     // Reads the TLS files once; a bad one fails here, naming its config key.
-    Parameters p = RatisTls.parameters(tls);
+    Parameters p = RatisTls.voterParameters(tls, this::voterHosts);
     RaftProperties properties = settings.toProperties(self.address(), dataDir);
     RaftServer s = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(self.id()))
@@ -244,6 +249,33 @@ public final class RaftPolicyServer implements AutoCloseable {
       root = root.getCause();
     }
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  /**
+   * The hosts of the group's voters (and listeners) in the configuration this voter has now,
+   * the old and new sets both during a change; the configured group before the server runs.
+   * Only voters may connect to the Raft port under mTLS ({@code VoterCertificateTrust}).
+   */
+  private Set<String> voterHosts() {
+    Collection<org.apache.ratis.protocol.RaftPeer> peers = division()
+        .map(d -> {
+          RaftConfiguration conf = d.getRaftConf();
+          List<org.apache.ratis.protocol.RaftPeer> all =
+              new ArrayList<>(conf.getAllPeers(RaftPeerRole.FOLLOWER));
+          all.addAll(conf.getAllPeers(RaftPeerRole.LISTENER));
+          return (Collection<org.apache.ratis.protocol.RaftPeer>) all;
+        })
+        .orElseGet(group::getPeers);
+    Set<String> hosts = new HashSet<>();
+    for (org.apache.ratis.protocol.RaftPeer peer : peers) {
+      try {
+        hosts.add(HostPort.parse(peer.getAddress()).host());
+      } catch (IllegalArgumentException e) {
+        // Addresses come from raft.peers and raft add-peer, both checked; nothing to trust here.
+        LOG.debug("raft: peer {} has an unreadable address {}", peer.getId(), peer.getAddress());
+      }
+    }
+    return hosts;
   }
 
   private Optional<RaftServer.Division> division() {

@@ -4,17 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import dev.meshd.core.config.HostPort;
 import dev.meshd.core.config.RaftPeer;
 import dev.meshd.core.config.TlsConfig;
 import dev.meshd.core.policy.Policy;
 import dev.meshd.core.security.TlsFiles;
 import dev.meshd.raft.internal.RatisTls;
+import dev.meshd.testkit.FreePorts;
 import dev.meshd.testkit.TestCertificateAuthority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Voters with {@code security.tls} and a CA: Raft runs over mTLS, and the Raft port refuses
- * whoever cannot show a certificate from the CA; a voter's certificate must name its Raft host.
+ * whoever cannot show a certificate from the CA that names one of the group's voters' hosts; a
+ * voter's certificate must name its Raft host.
  */
 class RaftTlsIT {
 
@@ -83,14 +87,20 @@ class RaftTlsIT {
         .until(() -> cluster.server(2).export().revision() >= written.revision());
 
     RaftPeer voter = cluster.peers().get(2);
-    TestCertificateAuthority.Issued operator = authority.issue(dir.resolve("tls"), "operator");
+    TestCertificateAuthority.Issued voterOne = authority.issue(dir.resolve("client"), "node1");
+    TestCertificateAuthority.Issued operator = authority.issue(dir.resolve("tls"), "operator",
+        List.of("alice.example.internal"));
     TestCertificateAuthority.Issued stranger =
         TestCertificateAuthority.create("other-ca").issue(dir.resolve("other"), "intruder");
-    // The control case: a client with a certificate from the CA is answered.
+    // The control case: a voter's certificate from the CA is answered.
     assertThat(groupInfo(voter, RatisTls.parameters(
-        Optional.of(new TlsConfig(operator.cert(), operator.key(), ca))))
+        Optional.of(new TlsConfig(voterOne.cert(), voterOne.key(), ca))))
         .get(REFUSAL.toSeconds(), TimeUnit.SECONDS).isSuccess()).isTrue();
 
+    // An operator's certificate from the same CA names no voter: Raft has no tokens, so it is
+    // refused at the handshake like any other non-voter.
+    assertRefused(groupInfo(voter, RatisTls.parameters(
+        Optional.of(new TlsConfig(operator.cert(), operator.key(), ca)))));
     // A plaintext peer or client: the TLS port closes on it.
     assertRefused(groupInfo(voter, new Parameters()));
     // TLS without a client certificate, and with one from another CA (whose key manager offers
@@ -98,6 +108,53 @@ class RaftTlsIT {
     assertRefused(groupInfo(voter, tlsWithoutCertificate(ca)));
     assertRefused(groupInfo(voter, RatisTls.parameters(
         Optional.of(new TlsConfig(stranger.cert(), stranger.key(), ca)))));
+  }
+
+  @Test
+  void onlyTheHostsOfTheCurrentVotersMayConnectAsTheMembershipChanges() throws Exception {
+    TestCertificateAuthority authority = TestCertificateAuthority.create("raft-ca");
+    Path ca = authority.writeCertificate(dir.resolve("tls/ca.crt"));
+    cluster = new RaftTestCluster(3, dir.resolve("data"), RaftServerSettings.fastFailover(),
+        OPTIONS).withTls(id -> {
+          TestCertificateAuthority.Issued issued = authority.issue(dir.resolve("tls"), id);
+          return Optional.of(new TlsConfig(issued.cert(), issued.key(), ca));
+        }).startAll();
+    await().atMost(ELECTION).until(() -> cluster.leader().isPresent());
+    // The newcomer's certificate names only its own host, as a real node's would.
+    RaftPeer fourth = new RaftPeer("node4", new HostPort("127.0.0.4", FreePorts.loopback()));
+    TestCertificateAuthority.Issued issued4 =
+        authority.issue(dir.resolve("tls4"), "node4", List.of("127.0.0.4"));
+    Optional<TlsConfig> tls4 = Optional.of(new TlsConfig(issued4.cert(), issued4.key(), ca));
+    RaftPeer voter = cluster.peers().getFirst();
+
+    // Before the group names it, the newcomer's certificate opens no voter's port.
+    assertRefused(groupInfo(voter, RatisTls.parameters(tls4)));
+
+    List<RaftPeer> withFourth = new ArrayList<>(cluster.peers());
+    withFourth.add(fourth);
+    try (RaftPolicyServer server4 = RaftPolicyServer.builder().nodeId("node4").peers(withFourth)
+        .dataDir(dir.resolve("data/node4")).settings(RaftServerSettings.fastFailover())
+        .tls(tls4).build()) {
+      server4.start();
+      // The leader dials the newcomer, which trusts the voters its raft.peers list.
+      int leader = cluster.leader().orElseThrow();
+      cluster.server(leader).addPeer("node4", fourth.address(), Duration.ofSeconds(30))
+          .get(40, TimeUnit.SECONDS);
+      Policy written = cluster.store(0).putPolicy(Documents.policy("after-join"),
+          OptionalLong.empty()).get(30, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> server4.stateMachine().revision() == written.revision());
+
+      // A voter now: the leader, whose configuration names it, answers its certificate.
+      RaftPeer leaderPeer = cluster.peers().get(cluster.leader().orElseThrow());
+      assertThat(groupInfo(leaderPeer, RatisTls.parameters(tls4))
+          .get(REFUSAL.toSeconds(), TimeUnit.SECONDS).isSuccess()).isTrue();
+
+      // Removed again: refused again by the leader, whose configuration no longer names it.
+      cluster.server(0).removePeer("node4", Duration.ofSeconds(30)).get(40, TimeUnit.SECONDS);
+      leaderPeer = cluster.peers().get(cluster.leader().orElseThrow());
+      assertRefused(groupInfo(leaderPeer, RatisTls.parameters(tls4)));
+    }
   }
 
   @Test

@@ -91,15 +91,16 @@ public final class TestCertificateAuthority {
   }
 
   /**
-   * As {@link #issue(Path, String)}, with exactly the SANs {@code names}: an IPv4 literal
-   * becomes an IP SAN, anything else a DNS SAN. For tests of hostname verification.
+   * As {@link #issue(Path, String)}, with exactly the SANs {@code names}: an IPv4 literal or
+   * an IPv6 one (anything with a colon) becomes an IP SAN, anything else a DNS SAN. For tests
+   * of hostname verification.
    */
   public Issued issue(Path dir, String commonName, List<String> names) {
     KeyPair leafKeys = newKeyPair();
     X509v3CertificateBuilder builder =
         builder(name, new X500Name("CN=" + commonName), leafKeys);
     GeneralName[] sans = names.stream()
-        .map(n -> new GeneralName(IPV4.matcher(n).matches()
+        .map(n -> new GeneralName(IPV4.matcher(n).matches() || n.contains(":")
             ? GeneralName.iPAddress : GeneralName.dNSName, n))
         .toArray(GeneralName[]::new);
     try {
