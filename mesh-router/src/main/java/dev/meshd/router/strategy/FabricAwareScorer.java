@@ -9,8 +9,14 @@ import java.util.List;
 
 /**
  * The heuristic's terms plus locality to the request's origin (same node, host, zone, region)
- * and, for pipeline placements, the slowest stage link's measured bandwidth (its class's nominal
- * bandwidth until measured). Stateless.
+ * and, for pipeline placements, the share of a decode step left for compute by its slowest stage
+ * link (round trip and the batch's activations over its bandwidth, as measured, else the
+ * class's nominal bandwidth), which also scales the queue term ({@link WeightedTerms}).
+ *
+ * <p>Its load figure is the reported waiting queue, empty under continuous batching until a
+ * target's slots are full: below that the link share alone decides, and a pipeline whose link
+ * costs a tenth of a step or more gets next to nothing (docs/routing.md). {@code hybrid}
+ * counts running requests too. Stateless.
  */
 public final class FabricAwareScorer implements TargetScorer {
 
