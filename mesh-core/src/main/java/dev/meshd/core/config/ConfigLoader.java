@@ -6,7 +6,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
@@ -62,9 +64,23 @@ public final class ConfigLoader {
    */
   public static AgentConfig load(Path file, Map<String, String> env,
       Supplier<String> defaultHostId) throws ConfigException {
+    return load(file, env, defaultHostId, Clock.systemUTC());
+  }
+
+  /**
+   * Loads {@code file}, judging the TLS certificate's validity period at {@code clock}'s
+   * instant.
+   *
+   * @param env variables for {@code ${NAME}} and {@code ${NAME:-default}}
+   * @param defaultHostId asked for {@code node.host-id} only when the file does not set it
+   * @throws ConfigException listing every problem, one per line
+   */
+  public static AgentConfig load(Path file, Map<String, String> env,
+      Supplier<String> defaultHostId, Clock clock) throws ConfigException {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(defaultHostId, "defaultHostId");
+    Objects.requireNonNull(clock, "clock");
     ConfigProblems problems = new ConfigProblems(file);
     Optional<String> text = readText(file, problems);
     Optional<YamlNode> root = text.flatMap(t -> new YamlTreeReader(problems).read(t));
@@ -79,27 +95,31 @@ public final class ConfigLoader {
     Path source = file.toAbsolutePath().normalize();
     AgentConfig config = read(
         new MappingReader(problems, new EnvInterpolator(env), "", mapping, 1, 1, TOP_KEYS),
-        source, defaultHostId);
+        source, defaultHostId, clock.instant());
     problems.throwIfAny();
     return config;
   }
 
-  private static AgentConfig read(MappingReader top, Path source, Supplier<String> hostId) {
+  private static AgentConfig read(MappingReader top, Path source, Supplier<String> hostId,
+      Instant now) {
     Path dir = source.getParent();
     NodeConfig node = NodeSection.read(top.get("node").mapping(NodeSection.KEYS), hostId);
     ListenConfig listen = ListenSection.read(top.get("listen").mapping(ListenSection.KEYS));
+    boolean control = node.roles().contains(Role.CONTROL);
+    RaftConfig raft = RaftSection.read(top.get("raft").mapping(RaftSection.KEYS), dir, node.id(),
+        control, listen.raft());
     return new AgentConfig(
         source,
         node,
         listen,
         GossipSection.read(top.get("gossip").mapping(GossipSection.KEYS)),
-        RaftSection.read(top.get("raft").mapping(RaftSection.KEYS), dir, node.id(),
-            node.roles().contains(Role.CONTROL), listen.raft()),
+        raft,
         GpusSection.read(top.get("gpus").mapping(GpusSection.KEYS), dir),
         RuntimesSection.read(top.get("runtimes")),
         FabricSection.read(top.get("fabric").mapping(FabricSection.KEYS), dir),
         TelemetrySection.read(top.get("telemetry").mapping(TelemetrySection.KEYS)),
-        SecuritySection.read(top.get("security").mapping(SecuritySection.KEYS), dir),
+        SecuritySection.read(top.get("security").mapping(SecuritySection.KEYS), dir,
+            DialledHost.of(node.id(), listen, control ? raft.peers() : List.of()), now),
         LoggingSection.read(top.get("logging").mapping(LoggingSection.KEYS)),
         RouterSection.read(top.get("router").mapping(RouterSection.KEYS)));
   }

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshd.testkit.TestCertificateAuthority;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -623,6 +628,87 @@ class ConfigLoaderErrorsTest {
     assertError(pkcs1, 3, "security.tls.key",
         "-----BEGIN EC PRIVATE KEY----- is not supported (expected: PKCS#8",
         "openssl pkcs8 -topk8 -nocrypt");
+  }
+
+  @Test
+  void aTlsCertificateMustNameEveryHostThisAgentIsDialledAt() throws Exception {
+    TestCertificateAuthority ca = TestCertificateAuthority.create("test-ca");
+    ca.issue(dir, "node1", List.of("10.0.0.11", "node1.example.internal"));
+    Path cert = dir.toAbsolutePath().normalize().resolve("node1.crt");
+
+    // The peers dial listen.grpc, and the other voters dial this voter's raft.peers entry.
+    ConfigException e = files.failure("""
+        node: {id: node1, roles: [control]}
+        listen: {grpc: "10.0.0.12:7070", raft: "10.0.0.13:7071"}
+        raft: {peers: ["node1@10.0.0.13:7071", "node2@10.0.0.14:7071"]}
+        security:
+          tls: {cert: node1.crt, key: node1.key}
+        """);
+    assertError(e, 5, "security.tls.cert", cert + " names [IP:10.0.0.11, "
+        + "DNS:node1.example.internal] but not 10.0.0.12, the host of listen.grpc, where the "
+        + "other agents and mesh-cli dial this agent and check the certificate (expected: a "
+        + "subjectAltName IP:10.0.0.12)");
+    assertError(e, 5, "security.tls.cert", "but not 10.0.0.13, the host of node1's raft.peers "
+        + "entry, where the other voters dial this one");
+    assertThat(e.errors()).hasSize(2);
+
+    ConfigException byName = files.failure("""
+        node: {id: node1}
+        listen: {grpc: "node1.example.org:7070"}
+        security:
+          tls: {cert: node1.crt, key: node1.key}
+        """);
+    assertError(byName, 4, "security.tls.cert",
+        "but not node1.example.org", "(expected: a subjectAltName DNS:node1.example.org)");
+  }
+
+  @Test
+  void aTlsCertificateOutsideItsValidityPeriodIsRefusedAtLoad() throws Exception {
+    // Valid from an hour ago for a day (TestCertificateAuthority's period).
+    TestCertificateAuthority.create("test-ca").issue(dir, "agent");
+    Path config = files.write("bad.yaml", """
+        node: {id: n1}
+        security:
+          tls: {cert: agent.crt, key: agent.key}
+        """);
+    Path cert = dir.toAbsolutePath().normalize().resolve("agent.crt");
+    Instant now = Instant.now();
+
+    ConfigException expired = loadAt(config, now.plus(Duration.ofDays(2)));
+    assertError(expired, 3, "security.tls.cert", cert + " expired at ",
+        "renew it: every peer refuses it");
+    ConfigException early = loadAt(config, now.minus(Duration.ofDays(1)));
+    assertError(early, 3, "security.tls.cert", cert + " is not valid before ",
+        "is this host's clock right?");
+    assertThat(ConfigLoader.load(config, Map.of(), () -> "h", Clock.fixed(now, ZoneOffset.UTC))
+        .security().tls()).isPresent();
+  }
+
+  private static ConfigException loadAt(Path config, Instant now) {
+    return org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class,
+        () -> ConfigLoader.load(config, Map.of(), () -> "h", Clock.fixed(now, ZoneOffset.UTC)));
+  }
+
+  @Test
+  void aCertificateNamingItsHostsLoadsAndAWildcardBindIsNotChecked() throws Exception {
+    TestCertificateAuthority ca = TestCertificateAuthority.create("test-ca");
+    ca.issue(dir, "node1", List.of("10.0.0.11", "NODE1.example.internal"));
+
+    assertThat(files.load("""
+        node: {id: node1, roles: [control]}
+        listen: {grpc: "node1.example.internal:7070", raft: "10.0.0.11:7071"}
+        raft: {peers: ["node1@10.0.0.11:7071"]}
+        security:
+          tls: {cert: node1.crt, key: node1.key}
+        """).security().tls()).isPresent();
+    // Bound to every interface, the agent is dialled at an address it advertises: not known
+    // from the config, so not checked.
+    assertThat(files.load("""
+        node: {id: node1}
+        listen: {grpc: "0.0.0.0:7070"}
+        security:
+          tls: {cert: node1.crt, key: node1.key}
+        """).security().tls()).isPresent();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.meshd.raft.internal;
 
+import dev.meshd.core.security.CertificateHosts;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;

@@ -1,4 +1,4 @@
-package dev.meshd.raft.internal;
+package dev.meshd.core.security;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -17,7 +17,7 @@ import java.util.Locale;
  * not a name here, as in every current client. Nothing is resolved: a name and an IP never
  * match each other. Stateless.
  */
-final class CertificateHosts {
+public final class CertificateHosts {
 
   private static final int DNS_NAME = 2;
   private static final int IP_ADDRESS = 7;
@@ -25,7 +25,7 @@ final class CertificateHosts {
   private CertificateHosts() {}
 
   /** True if {@code certificate}'s subject alternative names include {@code host}. */
-  static boolean names(X509Certificate certificate, String host) {
+  public static boolean names(X509Certificate certificate, String host) {
     byte[] hostAddress = ipLiteral(host);
     for (List<?> entry : alternativeNames(certificate)) {
       int type = (Integer) entry.get(0);
@@ -41,8 +41,13 @@ final class CertificateHosts {
     return false;
   }
 
+  /** True if {@code host} is an IPv4 or IPv6 literal (so a certificate names it as {@code IP:}). */
+  public static boolean isIpLiteral(String host) {
+    return ipLiteral(host) != null;
+  }
+
   /** The certificate's DNS and IP names as {@code DNS:x} and {@code IP:y}, for messages. */
-  static List<String> describe(X509Certificate certificate) {
+  public static List<String> describe(X509Certificate certificate) {
     List<String> names = new ArrayList<>();
     for (List<?> entry : alternativeNames(certificate)) {
       int type = (Integer) entry.get(0);

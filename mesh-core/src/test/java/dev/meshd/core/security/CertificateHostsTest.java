@@ -1,8 +1,7 @@
-package dev.meshd.raft.internal;
+package dev.meshd.core.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meshd.core.security.PemFiles;
 import dev.meshd.testkit.TestCertificateAuthority;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
