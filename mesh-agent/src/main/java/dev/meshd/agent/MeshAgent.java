@@ -3,6 +3,7 @@ package dev.meshd.agent;
 import dev.meshd.agent.api.MeshGrpcService;
 import dev.meshd.agent.api.ResponseWarnings;
 import dev.meshd.agent.auth.BearerAuthInterceptor;
+import dev.meshd.agent.auth.CertificateExpiry;
 import dev.meshd.agent.auth.GrpcTls;
 import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.agent.auth.TokensFile;
@@ -189,6 +190,7 @@ public final class MeshAgent implements AutoCloseable {
       // Read the TLS files before anything joins the fleet: a bad file stops the start here.
       serverCredentials = GrpcTls.server(config.security().tls());
       peerCredentials = GrpcTls.client(config.security().tls());
+      CertificateExpiry.report(config.security().tls(), registry, clock);
       Optional<TokenRegistry> tokens =
           config.security().tokensFile().map(f -> new TokenRegistry(TokensFile.read(f), clusterKey));
       if (transports == null && config.fabric().order().contains(QuicStageTransport.GROUP)) {
