@@ -4,6 +4,7 @@ import dev.meshd.core.security.CertificateHosts;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
@@ -95,8 +96,10 @@ public final class VoterCertificateTrust extends X509ExtendedTrustManager {
         return;
       }
     }
+    List<String> names = CertificateHosts.describe(presented);
     String refusal = "the client certificate " + presented.getSubjectX500Principal().getName()
-        + " " + CertificateHosts.describe(presented) + " names none of the Raft group's voters "
+        + " " + (names.isEmpty() ? "(no subject alternative names)" : names)
+        + " names none of the Raft group's voters "
         + "(hosts " + hosts.stream().sorted().toList() + "); only voters may connect to the "
         + "Raft port";
     // The dialling side sees only a closed handshake: say it here, where an operator looks.
