@@ -178,6 +178,25 @@ class FakeRuntimeTest {
   }
 
   @Test
+  void theInterTokenHistogramTimesEveryTokenButEachRequestsFirst() throws Exception {
+    start(fast());
+    String before = metrics();
+    assertThat(metric(before, "vllm:inter_token_latency_seconds_count")).isZero();
+    assertThat(metric(before, "vllm:inter_token_latency_seconds_sum")).isZero();
+
+    send(post("/v1/chat/completions", chat(MODEL, 7, true)));
+    send(post("/v1/completions",
+        "{\"model\":\"" + MODEL + "\",\"prompt\":\"hi\",\"max_tokens\":5}"));
+
+    String after = metrics();
+    assertThat(after).contains("# TYPE vllm:inter_token_latency_seconds histogram\n",
+        "vllm:inter_token_latency_seconds_bucket{engine=\"0\",model_name=\"" + MODEL
+            + "\",le=\"+Inf\"} 10\n");
+    assertThat(metric(after, "vllm:inter_token_latency_seconds_count")).isEqualTo(6.0 + 4.0);
+    assertThat(metric(after, "vllm:inter_token_latency_seconds_sum")).isPositive();
+  }
+
+  @Test
   void requestsBeyondTheQueueGet503() throws Exception {
     start(FakeRuntimeConfig.defaults().withSlots(1).withMaxQueue(0).withTokensPerSecond(10));
     CompletableFuture<HttpResponse<String>> first = http.sendAsync(

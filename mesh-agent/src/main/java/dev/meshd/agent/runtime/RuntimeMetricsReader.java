@@ -13,50 +13,72 @@ import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
- * Reads the load of each served model from one runtime's {@code /metrics} body, with the
- * generated-token counter or throughput gauge a decode rate is measured from ({@link
- * DecodeRates} keeps the previous values and measures). Metric names per runtime kind:
+ * Reads the load of each served model from one runtime's {@code /metrics} body, with the figure a
+ * decode rate is measured from ({@link DecodeRates} keeps the previous values and measures): the
+ * runtime's inter-token latency histogram where it exports one, else its generated-token counter,
+ * else its throughput gauge; a reading carries one of them at most. Metric names per runtime kind:
  *
  * <ul>
  *   <li>vLLM: {@code vllm:num_requests_waiting}, {@code vllm:num_requests_running}, {@code
- *       vllm:kv_cache_usage_perc} (before v0.10: {@code vllm:gpu_cache_usage_perc}), and the
- *       counter {@code vllm:generation_tokens_total} (grows with every engine step), labelled by
- *       {@code model_name} and, with data parallelism, {@code engine};
+ *       vllm:kv_cache_usage_perc} (before v0.10: {@code vllm:gpu_cache_usage_perc}), labelled by
+ *       {@code model_name} and, with data parallelism, {@code engine}; for the decode rate the
+ *       histogram {@code vllm:inter_token_latency_seconds} (v0.11 on), else {@code
+ *       vllm:time_per_output_token_seconds} (its name before; hidden from v0.12), both observed
+ *       once per request per engine step that gave the request new tokens, with the time since
+ *       its previous step's tokens (so once per token, unless a step gives several: speculative
+ *       decoding), else the counter {@code vllm:generation_tokens_total} (grows with every engine
+ *       step);
  *   <li>SGLang: {@code sglang:num_queue_reqs}, {@code sglang:num_running_reqs}, {@code
- *       sglang:token_usage}, labelled by {@code model_name}; for the decode rate, the counter
- *       {@code sglang:realtime_tokens_total{mode="decode"}} (recent versions: grows with the
- *       decode steps), else the gauge {@code sglang:gen_throughput} (tokens/s of the whole batch
- *       over SGLang's last decode-log interval, 0 after a prefill log or while idle). Not {@code
- *       sglang:generation_tokens_total}: it grows only when a request finishes, by all its
- *       tokens at once, so over a scrape interval it is not the decoding of the running requests;
+ *       sglang:token_usage}, labelled by {@code model_name}; for the decode rate the histogram
+ *       {@code sglang:inter_token_latency_seconds}, which SGLang's tokenizer manager observes per
+ *       token (each output of a request adds the time since its previous output to {@code _sum}
+ *       and its new tokens to {@code _count}), else the counter {@code
+ *       sglang:realtime_tokens_total{mode="decode"}} (recent versions: grows with the decode
+ *       steps), else the gauge {@code sglang:gen_throughput} (tokens/s of the whole batch over
+ *       SGLang's last decode-log interval, 0 after a prefill log or while idle). Not {@code
+ *       sglang:time_per_output_token_seconds} (older versions): it was observed per request
+ *       output as the request's mean time per token since its first, and for a request that does
+ *       not stream as its end-to-end latency over its tokens, queue and prefill included. Not
+ *       {@code sglang:generation_tokens_total}: it grows only when a request finishes, by all its
+ *       tokens at once, so over a scrape interval it is not the decoding of the running
+ *       requests;
  *   <li>TGI: {@code tgi_queue_size}, {@code tgi_batch_current_size}; no model label (a TGI server
- *       serves one model), no KV-cache figure, and no counter (its {@code
+ *       serves one model), no KV-cache figure, and no decode figure (its {@code
  *       tgi_request_generated_tokens} is a histogram observed when a request finishes).
  * </ul>
  *
- * <p>Counts and counters are summed over engines, KV-cache usage is their mean. Stateless.
+ * <p>Counts, counters and histograms are summed over engines (and any other label but {@code
+ * model_name}), KV-cache usage is their mean. Stateless.
  */
 public final class RuntimeMetricsReader {
 
   /**
-   * Where a kind's figures are. {@code generated} is null where the kind exports no counter that
-   * grows while decoding; {@code generatedMode} the value its {@code mode} label must have (null:
-   * no such label); {@code throughput} the gauge of generated tokens per second over the batch,
-   * read when the counter is absent (null: none); {@code generatedInLumps} whether the counter may
-   * stand still for a few scrapes while requests decode.
+   * Where a kind's figures are. {@code interTokenLatency} lists the names of its inter-token
+   * latency histograms, preferred first (empty: none); {@code generated} is null where the kind
+   * exports no counter that grows while decoding; {@code generatedMode} the value its {@code
+   * mode} label must have (null: no such label); {@code throughput} the gauge of generated tokens
+   * per second over the batch, read when the counter is absent (null: none); {@code
+   * generatedInLumps} whether the counter may stand still for a few scrapes while requests
+   * decode.
    */
-  private record Names(String queue, String running, List<String> kvCache, String generated,
-      String generatedMode, boolean generatedInLumps, String throughput, boolean modelLabel) {}
+  private record Names(String queue, String running, List<String> kvCache,
+      List<String> interTokenLatency, String generated, String generatedMode,
+      boolean generatedInLumps, String throughput, boolean modelLabel) {}
 
   private static final Map<RuntimeKind, Names> NAMES = Map.of(
       RuntimeKind.VLLM, new Names("vllm:num_requests_waiting", "vllm:num_requests_running",
           List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"),
+          List.of("vllm:inter_token_latency_seconds", "vllm:time_per_output_token_seconds"),
           "vllm:generation_tokens_total", null, false, null, true),
       RuntimeKind.SGLANG, new Names("sglang:num_queue_reqs", "sglang:num_running_reqs",
-          List.of("sglang:token_usage"), "sglang:realtime_tokens_total", "decode", true,
-          "sglang:gen_throughput", true),
-      RuntimeKind.TGI, new Names("tgi_queue_size", "tgi_batch_current_size", List.of(), null,
-          null, false, null, false));
+          List.of("sglang:token_usage"), List.of("sglang:inter_token_latency_seconds"),
+          "sglang:realtime_tokens_total", "decode", true, "sglang:gen_throughput", true),
+      RuntimeKind.TGI, new Names("tgi_queue_size", "tgi_batch_current_size", List.of(),
+          List.of(), null, null, false, null, false));
+
+  private static final String SUM = "_sum";
+
+  private static final String COUNT = "_count";
 
   private static final String MODE_LABEL = "mode";
 
@@ -65,8 +87,9 @@ public final class RuntimeMetricsReader {
   private RuntimeMetricsReader() {}
 
   /**
-   * The load of each model in {@code body}, with its generated-token counter where the runtime
-   * exports one, else its generation-throughput gauge where it exports that.
+   * The load of each model in {@code body}, with its inter-token latency histogram where the
+   * runtime exports one for that model, else its generated-token counter where it exports one,
+   * else its generation-throughput gauge where it exports that.
    *
    * @param servedModels the models this runtime serves (configured or from {@code /v1/models});
    *     used to name TGI's single model, which its metrics do not name
@@ -92,6 +115,9 @@ public final class RuntimeMetricsReader {
     String kvName = names.kvCache().stream()
         .filter(n -> samples.stream().anyMatch(s -> s.name().equals(n)))
         .findFirst().orElse(null);
+    String latencyName = names.interTokenLatency().stream()
+        .filter(n -> samples.stream().anyMatch(s -> s.name().equals(n + COUNT)))
+        .findFirst().orElse(null);
     for (MetricSample sample : samples) {
       for (String model : models(names, sample, servedModels)) {
         Totals totals = byModel.computeIfAbsent(model, m -> new Totals());
@@ -102,6 +128,12 @@ public final class RuntimeMetricsReader {
         } else if (sample.name().equals(kvName)) {
           totals.kvSum += fraction(sample);
           totals.kvSamples++;
+        } else if (latencyName != null && sample.name().equals(latencyName + SUM)) {
+          totals.latencySum += count(sample);
+          totals.latencySumSamples++;
+        } else if (latencyName != null && sample.name().equals(latencyName + COUNT)) {
+          totals.latencyCount += count(sample);
+          totals.latencyCountSamples++;
         } else if (sample.name().equals(names.generated())) {
           if (names.generatedMode() == null
               || names.generatedMode().equals(sample.label(MODE_LABEL))) {
@@ -117,14 +149,28 @@ public final class RuntimeMetricsReader {
       }
     }
     List<ModelReading> readings = new ArrayList<>();
-    byModel.forEach((model, t) -> readings.add(new ModelReading(
-        new ModelLoad(model, t.queue, t.running, t.kvSamples == 0 ? OptionalDouble.empty()
-            : OptionalDouble.of(t.kvSum / t.kvSamples)),
-        t.generatedSamples == 0 ? OptionalDouble.empty() : OptionalDouble.of(t.generated),
-        t.generatedSamples > 0 || t.throughputSamples == 0 ? OptionalDouble.empty()
-            // One engine not decoding at its last report makes the sum no batch's figure.
-            : OptionalDouble.of(t.throughputIdleSample ? 0 : t.throughput))));
+    byModel.forEach((model, t) -> readings.add(reading(model, t)));
     return readings;
+  }
+
+  /** The reading of {@code model}: its load, and the first decode figure it has of three. */
+  private static ModelReading reading(String model, Totals t) {
+    ModelLoad load = new ModelLoad(model, t.queue, t.running,
+        t.kvSamples == 0 ? OptionalDouble.empty() : OptionalDouble.of(t.kvSum / t.kvSamples));
+    // A histogram is a figure only with both halves: a _sum without its _count (or the reverse)
+    // cannot be divided.
+    if (t.latencySumSamples > 0 && t.latencyCountSamples > 0) {
+      return new ModelReading(load, new InterTokenLatency(t.latencySum, t.latencyCount));
+    }
+    if (t.generatedSamples > 0) {
+      return new ModelReading(load, OptionalDouble.of(t.generated));
+    }
+    if (t.throughputSamples > 0) {
+      // One engine not decoding at its last report makes the sum no batch's figure.
+      return new ModelReading(load, OptionalDouble.empty(),
+          OptionalDouble.of(t.throughputIdleSample ? 0 : t.throughput));
+    }
+    return new ModelReading(load, OptionalDouble.empty());
   }
 
   /**
@@ -140,6 +186,10 @@ public final class RuntimeMetricsReader {
     List<String> all = new ArrayList<>(names.kvCache());
     all.add(names.queue());
     all.add(names.running());
+    for (String histogram : names.interTokenLatency()) {
+      all.add(histogram + SUM);
+      all.add(histogram + COUNT);
+    }
     if (names.generated() != null) {
       all.add(names.generated());
     }
@@ -187,6 +237,10 @@ public final class RuntimeMetricsReader {
     double running;
     double kvSum;
     int kvSamples;
+    double latencySum;
+    int latencySumSamples;
+    double latencyCount;
+    int latencyCountSamples;
     double generated;
     int generatedSamples;
     double throughput;

@@ -27,9 +27,9 @@ import java.util.List;
  * thrown.
  *
  * <p>Each model's decode rate ({@link ModelLoad#decodeTokensPerSecond()}) is measured here,
- * between consecutive healthy scrapes by the injected clock; the previous counter, running count
- * and time of each model are this scraper's state ({@link DecodeRates} has the rules). An
- * unhealthy scrape leaves that state as it was.
+ * between consecutive healthy scrapes by the injected clock; the previous histogram or counter,
+ * running count and time of each model are this scraper's state ({@link DecodeRates} has the
+ * rules). An unhealthy scrape leaves that state as it was.
  *
  * <p>Not thread-safe: one scrape at a time, which {@link RuntimeMonitor} guarantees.
  */

@@ -110,6 +110,105 @@ class RuntimeMetricsReaderTest {
   }
 
   @Test
+  void vllmsInterTokenLatencyHistogramIsReadInsteadOfItsCounter() throws Exception {
+    // The recorded vLLM body has no inter-token histogram: these lines are in the names and
+    // labels of vLLM's PrometheusStatLogger (vllm/v1/metrics/loggers.py), laid out as the
+    // fixture lays out its time_to_first_token histogram.
+    String body = fixture("vllm-metrics.txt")
+        + "# HELP vllm:inter_token_latency_seconds Histogram of inter-token latency in seconds.\n"
+        + "# TYPE vllm:inter_token_latency_seconds histogram\n"
+        + vllmHistogram("vllm:inter_token_latency_seconds", "0",
+            "meta-llama/Llama-3.1-8B-Instruct", 7_702.5, 385_170);
+
+    assertThat(RuntimeMetricsReader.read(RuntimeKind.VLLM, body, List.of()))
+        .containsExactly(new ModelReading(new ModelLoad("meta-llama/Llama-3.1-8B-Instruct", 3,
+            12, OptionalDouble.of(0.4375)), new InterTokenLatency(7_702.5, 385_170)));
+  }
+
+  @Test
+  void vllmsInterTokenLatencyWinsOverItsOlderNameTimePerOutputToken() throws Exception {
+    // vLLM 0.11 exports both names with the same observations; 0.12 hides the old one, and
+    // versions before 0.11 have only the old one.
+    String older = fixture("vllm-metrics.txt") + vllmHistogram(
+        "vllm:time_per_output_token_seconds", "0", "meta-llama/Llama-3.1-8B-Instruct", 90, 4_500);
+    String both = older + vllmHistogram("vllm:inter_token_latency_seconds", "0",
+        "meta-llama/Llama-3.1-8B-Instruct", 100, 5_000);
+
+    assertThat(RuntimeMetricsReader.read(RuntimeKind.VLLM, both, List.of()).getFirst()
+        .interTokenLatency()).hasValue(new InterTokenLatency(100, 5_000));
+    assertThat(RuntimeMetricsReader.read(RuntimeKind.VLLM, older, List.of()).getFirst()
+        .interTokenLatency()).hasValue(new InterTokenLatency(90, 4_500));
+  }
+
+  @Test
+  void vllmsHistogramIsSummedOverEnginesAndKeptApartPerModel() throws Exception {
+    String body = """
+        vllm:num_requests_waiting{engine="0",model_name="m"} 0
+        vllm:num_requests_waiting{engine="1",model_name="m"} 0
+        vllm:num_requests_waiting{engine="0",model_name="other"} 0
+        vllm:generation_tokens_total{engine="0",model_name="m"} 1000
+        vllm:generation_tokens_total{engine="0",model_name="other"} 90
+        """
+        + vllmHistogram("vllm:inter_token_latency_seconds", "0", "m", 20, 1_000)
+        + vllmHistogram("vllm:inter_token_latency_seconds", "1", "m", 5, 250)
+        + vllmHistogram("vllm:inter_token_latency_seconds", "0", "other", 3, 40);
+
+    List<ModelReading> readings = RuntimeMetricsReader.read(RuntimeKind.VLLM, body, List.of());
+
+    assertThat(readings).extracting(ModelReading::model).containsExactly("m", "other");
+    assertThat(readings.getFirst().interTokenLatency())
+        .hasValue(new InterTokenLatency(25, 1_250));
+    assertThat(readings.get(1).interTokenLatency()).hasValue(new InterTokenLatency(3, 40));
+    assertThat(readings).allSatisfy(r -> assertThat(r.generationTokensTotal()).isEmpty());
+  }
+
+  @Test
+  void halfAHistogramIsNoFigureAndTheCounterIsReadInstead() throws Exception {
+    String sumOnly = fixture("vllm-metrics.txt") + "vllm:inter_token_latency_seconds_sum"
+        + "{engine=\"0\",model_name=\"meta-llama/Llama-3.1-8B-Instruct\"} 7702.5\n";
+    String countOnly = sumOnly.replace("vllm:inter_token_latency_seconds_sum",
+        "vllm:inter_token_latency_seconds_count");
+
+    for (String body : List.of(sumOnly, countOnly)) {
+      ModelReading reading = RuntimeMetricsReader.read(RuntimeKind.VLLM, body, List.of())
+          .getFirst();
+      assertThat(reading.interTokenLatency()).isEmpty();
+      assertThat(reading.generationTokensTotal()).hasValue(388_120);
+    }
+  }
+
+  @Test
+  void sglangsInterTokenLatencyHistogramWinsOverItsDecodeCounterAndThroughput()
+      throws Exception {
+    // Names and labels of SGLang's TokenizerMetricsCollector
+    // (python/sglang/srt/metrics/collector.py): one series per model_name.
+    String throughput = fixture("sglang-metrics.txt")
+        + "sglang:gen_throughput{" + SGLANG_MODEL + "} 355.1\n";
+    String counter = throughput
+        + "sglang:realtime_tokens_total{" + SGLANG_MODEL + ",mode=\"decode\"} 61873.0\n";
+    String histogram = counter
+        + "# TYPE sglang:inter_token_latency_seconds histogram\n"
+        + "sglang:inter_token_latency_seconds_sum{" + SGLANG_MODEL + "} 1450.25\n"
+        + "sglang:inter_token_latency_seconds_bucket{le=\"0.04\"," + SGLANG_MODEL + "} 60912.0\n"
+        + "sglang:inter_token_latency_seconds_bucket{le=\"+Inf\"," + SGLANG_MODEL + "} 61010.0\n"
+        + "sglang:inter_token_latency_seconds_count{" + SGLANG_MODEL + "} 61010.0\n";
+    // Older SGLang's time_per_output_token histogram is no decode figure (see the reader): a
+    // body with it and the throughput gauge is measured from the gauge.
+    String olderHistogram = throughput
+        + "sglang:time_per_output_token_seconds_sum{" + SGLANG_MODEL + "} 20.5\n"
+        + "sglang:time_per_output_token_seconds_count{" + SGLANG_MODEL + "} 900.0\n";
+    ModelLoad load = new ModelLoad("Qwen/Qwen2.5-7B-Instruct", 17, 9, OptionalDouble.of(0.71));
+
+    assertThat(RuntimeMetricsReader.read(RuntimeKind.SGLANG, histogram, List.of()))
+        .containsExactly(new ModelReading(load, new InterTokenLatency(1450.25, 61_010)));
+    assertThat(RuntimeMetricsReader.read(RuntimeKind.SGLANG, olderHistogram, List.of()))
+        .containsExactly(new ModelReading(load, OptionalDouble.empty(),
+            OptionalDouble.of(355.1)));
+  }
+
+  private static final String SGLANG_MODEL = "model_name=\"Qwen/Qwen2.5-7B-Instruct\"";
+
+  @Test
   void tgiNamesItsSingleModelFromWhatTheRuntimeServes() throws Exception {
     assertThat(loads(RuntimeKind.TGI, fixture("tgi-metrics.txt"),
         List.of("bigcode/starcoder2-15b")))
@@ -171,10 +270,31 @@ class RuntimeMetricsReaderTest {
             + "vllm:generation_tokens_total{model_name=\"m\"} +Inf", List.of()))
         .hasMessage("vllm:generation_tokens_total is Infinity (expected: a count >= 0)");
     assertThatThrownBy(() -> RuntimeMetricsReader.read(RuntimeKind.VLLM,
+        "vllm:num_requests_waiting{model_name=\"m\"} 1\n"
+            + "vllm:inter_token_latency_seconds_count{model_name=\"m\"} 10\n"
+            + "vllm:inter_token_latency_seconds_sum{model_name=\"m\"} NaN", List.of()))
+        .hasMessage("vllm:inter_token_latency_seconds_sum is NaN (expected: a count >= 0)");
+    assertThatThrownBy(() -> RuntimeMetricsReader.read(RuntimeKind.VLLM,
         "vllm:num_requests_waiting 1", List.of()))
         .hasMessage("vllm:num_requests_waiting has no model_name label");
     assertThatThrownBy(() -> RuntimeMetricsReader.read(RuntimeKind.VLLM, "", List.of()))
         .hasMessageContaining("has no vllm:num_requests_waiting");
+  }
+
+  /**
+   * One engine's sample lines of a vLLM latency histogram, as vLLM writes them: buckets (two of
+   * its bounds and +Inf, which holds every observation), then {@code _count} and {@code _sum}.
+   */
+  private static String vllmHistogram(String name, String engine, String model, double sum,
+      double count) {
+    String engineLabel = "engine=\"" + engine + "\",";
+    String modelLabel = "model_name=\"" + model + "\"";
+    return name + "_bucket{" + engineLabel + "le=\"0.01\"," + modelLabel + "} 0.0\n"
+        + name + "_bucket{" + engineLabel + "le=\"0.025\"," + modelLabel + "} "
+        + Math.floor(count / 2) + "\n"
+        + name + "_bucket{" + engineLabel + "le=\"+Inf\"," + modelLabel + "} " + count + "\n"
+        + name + "_count{" + engineLabel + modelLabel + "} " + count + "\n"
+        + name + "_sum{" + engineLabel + modelLabel + "} " + sum + "\n";
   }
 
   private static List<ModelLoad> loads(RuntimeKind kind, String body, List<String> served)

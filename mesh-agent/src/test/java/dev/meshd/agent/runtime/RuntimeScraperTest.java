@@ -1,6 +1,7 @@
 package dev.meshd.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.meshd.core.capability.CapabilityRecord;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -176,6 +178,124 @@ class RuntimeScraperTest {
     time.advance(Duration.ofSeconds(1));
     answers.put("/metrics", vllm(10, 70_250));
     assertThat(rate(scraper.scrape())).hasValue(25.0);
+  }
+
+  @Test
+  void shortRequestsBetweenScrapesAreMeasuredFromTheHistogramWhereTheCounterWasWrong()
+      throws IOException {
+    // 8-token requests at 50 tokens/s (7 intervals of 20 ms after the first token), scraped
+    // every 500 ms: most start and finish between two scrapes. The same runtime, scraped once
+    // with its inter-token histogram (vLLM from 0.11) and once without (older vLLM: the
+    // counter), shows what the running count at a window's ends misses.
+    ManualClock time = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
+    RuntimeScraper withHistogram = scraper(RuntimeKind.VLLM, List.of(MODEL), time);
+    RuntimeScraper counterOnly = scraper(RuntimeKind.VLLM, List.of(MODEL), time);
+    record Scrape(double running, double generated, double itlSeconds, double itlCount) {}
+    List<Scrape> scrapes = List.of(
+        new Scrape(0, 1_000, 10, 500),
+        // two requests came and went: 16 tokens, 14 intervals
+        new Scrape(0, 1_016, 10 + 0.28, 514),
+        // one came and went, one started 100 ms ago (5 tokens so far, 4 intervals)
+        new Scrape(1, 1_029, 10 + 0.28 + 0.22, 525),
+        // that one finished (3 more tokens), two more came and went
+        new Scrape(0, 1_048, 10 + 0.28 + 0.22 + 0.34, 542));
+    List<OptionalDouble> fromHistogram = new ArrayList<>();
+    List<OptionalDouble> fromCounter = new ArrayList<>();
+    for (Scrape s : scrapes) {
+      answers.put("/metrics", vllm(s.running(), s.generated(), s.itlSeconds(), s.itlCount()));
+      fromHistogram.add(rate(withHistogram.scrape()));
+      answers.put("/metrics", vllm(s.running(), s.generated()));
+      fromCounter.add(rate(counterOnly.scrape()));
+      time.advance(Duration.ofMillis(500));
+    }
+
+    assertThat(fromHistogram.getFirst()).as("one scrape is no window").isEmpty();
+    assertThat(fromHistogram.subList(1, 4)).allSatisfy(r ->
+        assertThat(r.getAsDouble()).isCloseTo(50.0, within(1e-6)));
+    // The counter: nothing running at either end gives no figure; one running at one end
+    // divides tokens of three requests by half a request.
+    assertThat(fromCounter.get(1)).isEmpty();
+    assertThat(fromCounter.get(2)).hasValue(52.0); // 13 / 0.5 s / mean(0, 1)
+    assertThat(fromCounter.get(3)).hasValue(76.0); // 19 / 0.5 s / mean(1, 0)
+  }
+
+  @Test
+  void aHistogramWindowWithoutTokensARestartAndImpossibleSumsKeepTheLastFigure()
+      throws IOException {
+    ManualClock time = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
+    RuntimeScraper scraper = scraper(RuntimeKind.VLLM, List.of(MODEL), time);
+    answers.put("/metrics", vllm(4, 5_000, 100, 4_000));
+    scraper.scrape();
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", vllm(4, 5_100, 102, 4_100));
+    assertThat(rate(scraper.scrape())).hasValue(50.0); // 100 tokens / 2 s between them
+
+    // No token in the window (idle, or every request in its prefill): not 0, not infinite.
+    time.advance(Duration.ofMillis(500));
+    assertThat(rate(scraper.scrape())).hasValue(50.0);
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", vllm(0, 5_100, 102, 4_100));
+    assertThat(rate(scraper.scrape())).hasValue(50.0);
+
+    // Restarted: both went down. The window is dropped and the next starts at the restart.
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", vllm(2, 30, 0.5, 25));
+    assertThat(rate(scraper.scrape())).hasValue(50.0);
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", vllm(2, 55, 1.5, 50));
+    assertThat(rate(scraper.scrape())).hasValue(25.0); // 25 tokens / 1 s between them
+
+    // Tokens without time between them, or one engine's restart taking the summed _sum down
+    // while the others' _count grew: no figure from such a window.
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", vllm(2, 65, 1.5, 60));
+    assertThat(rate(scraper.scrape())).hasValue(25.0);
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", vllm(2, 75, 1.0, 70));
+    assertThat(rate(scraper.scrape())).hasValue(25.0);
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", vllm(2, 85, 1.5, 80));
+    assertThat(rate(scraper.scrape())).hasValue(20.0); // 10 / 0.5 s
+
+    // An outage longer than 10 scrape intervals: its window is dropped, as a counter's is.
+    answers.put("/metrics", new Answer(503, "overloaded", false));
+    time.advance(Duration.ofSeconds(60));
+    scraper.scrape();
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", vllm(2, 3_000, 200, 2_900));
+    assertThat(rate(scraper.scrape())).hasValue(20.0);
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", vllm(2, 3_100, 201, 3_000));
+    assertThat(rate(scraper.scrape())).hasValue(100.0);
+  }
+
+  @Test
+  void aWindowIsMeasuredFromOneKindOfFigureWhenTheHistogramComesAndGoes() throws IOException {
+    // SGLang creates its histogram's series at the first token it observes: until then the
+    // agent measures from the decode counter. The window across the switch is dropped.
+    ManualClock time = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
+    RuntimeScraper scraper = scraper(RuntimeKind.SGLANG, List.of(SGLANG_MODEL), time);
+    answers.put("/metrics", sglangCounter(9, 1_000));
+    scraper.scrape();
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", sglangCounter(9, 1_180));
+    assertThat(sglangRate(scraper.scrape())).hasValue(40.0); // 180 / 0.5 s / 9
+
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", sglangHistogram(sglangCounter(9, 1_360), 0.2, 5));
+    assertThat(sglangRate(scraper.scrape())).as("switched: no window yet").hasValue(40.0);
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", sglangHistogram(sglangCounter(9, 1_540), 4.2, 105));
+    assertThat(sglangRate(scraper.scrape())).hasValue(25.0); // 100 tokens / 4 s between
+
+    // The histogram gone (an older SGLang put back in its place): the counter again, from a
+    // new window.
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", sglangCounter(9, 2_000));
+    assertThat(sglangRate(scraper.scrape())).hasValue(25.0);
+    time.advance(Duration.ofMillis(500));
+    answers.put("/metrics", sglangCounter(9, 2_135));
+    assertThat(sglangRate(scraper.scrape())).hasValue(30.0); // 135 / 0.5 s / 9
   }
 
   @Test
@@ -405,7 +525,35 @@ class RuntimeScraperTest {
     return new Answer(200, body, false);
   }
 
+  /**
+   * The recorded vLLM body with {@code running} requests, {@code generated} tokens so far and
+   * its inter-token latency histogram (vLLM 0.11 on). The recorded body has none: these lines
+   * are in the names and labels of vLLM's PrometheusStatLogger (vllm/v1/metrics/loggers.py).
+   */
+  private Answer vllm(double running, double generated, double itlSeconds, double itlCount)
+      throws IOException {
+    String labels = "{engine=\"0\",model_name=\"" + MODEL + "\"}";
+    return new Answer(200, vllm(running, generated).body()
+        + "# TYPE vllm:inter_token_latency_seconds histogram\n"
+        + "vllm:inter_token_latency_seconds_bucket{engine=\"0\",le=\"+Inf\",model_name=\""
+        + MODEL + "\"} " + itlCount + "\n"
+        + "vllm:inter_token_latency_seconds_count" + labels + " " + itlCount + "\n"
+        + "vllm:inter_token_latency_seconds_sum" + labels + " " + itlSeconds + "\n", false);
+  }
+
   private static final String SGLANG_MODEL = "Qwen/Qwen2.5-7B-Instruct";
+
+  /**
+   * {@code body} with SGLang's inter-token latency histogram, in the names and labels of its
+   * TokenizerMetricsCollector (python/sglang/srt/metrics/collector.py); the recorded body has
+   * none.
+   */
+  private static Answer sglangHistogram(Answer body, double itlSeconds, double itlCount) {
+    String labels = "{model_name=\"" + SGLANG_MODEL + "\"}";
+    return new Answer(200, body.body()
+        + "sglang:inter_token_latency_seconds_sum" + labels + " " + itlSeconds + "\n"
+        + "sglang:inter_token_latency_seconds_count" + labels + " " + itlCount + "\n", false);
+  }
 
   /** The recorded SGLang body with {@code running} requests and its decode counter. */
   private Answer sglangCounter(double running, double decodeTokens) throws IOException {

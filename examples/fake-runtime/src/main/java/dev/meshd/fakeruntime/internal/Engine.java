@@ -1,5 +1,6 @@
 package dev.meshd.fakeruntime.internal;
 
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The fake engine's scheduler: a fixed number of generation slots shared by every served model
@@ -20,11 +22,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Token counters are kept per model, as vLLM labels them: the generated-token counter grows
  * with every token a running request produces, at the moment it is produced, so a scraper that
- * divides its growth by time and running requests gets the configured generation rate back.
+ * divides its growth by time and running requests gets the configured generation rate back. The
+ * inter-token latency histogram observes, at each token but a request's first, the time since
+ * that request's previous token by the injected clock, so its {@code _count / _sum} is the rate
+ * at which requests really got their tokens.
  *
- * <p>Thread-safe: {@link #lock} guards the queue and the running set; the counters are atomic. A
- * freed slot is handed to the head of the queue inside {@link #release}, so order is strictly
- * first come, first served.
+ * <p>Thread-safe: {@link #lock} guards the queue and the running set; the counters are atomic
+ * and the histogram thread-safe. A freed slot is handed to the head of the queue inside {@link
+ * #release}, so order is strictly first come, first served.
  */
 public final class Engine {
 
@@ -45,6 +50,7 @@ public final class Engine {
     private final TokenCounters counters;
     private final AtomicInteger generated = new AtomicInteger();
     private State state = State.WAITING; // guarded by lock
+    private long lastTokenNanos; // only the thread generating this request's tokens uses it
 
     private Ticket(String model, int promptTokens) {
       this.model = model;
@@ -64,9 +70,16 @@ public final class Engine {
       }
     }
 
-    /** Records one generated token: it now holds KV cache too. */
+    /**
+     * Records one generated token, produced now: it now holds KV cache too. Called by the one
+     * thread that generates this request's tokens.
+     */
     public void onToken() {
-      generated.incrementAndGet();
+      long now = nanoTime.getAsLong();
+      if (generated.getAndIncrement() > 0) {
+        interTokenLatencies.observe(model, (now - lastTokenNanos) / 1e9);
+      }
+      lastTokenNanos = now;
       counters.generation.incrementAndGet();
     }
 
@@ -93,10 +106,11 @@ public final class Engine {
 
   /**
    * What {@code /metrics} shows, taken at one moment; {@code tokensByModel} has the same keys as
-   * {@code byModel}.
+   * {@code byModel}, {@code interTokenLatencies} a series per model that has been served or is
+   * configured.
    */
   public record Snapshot(Map<String, ModelLoad> byModel, long heldTokens, double kvCacheUsage,
-      Map<String, TokenCounts> tokensByModel) {}
+      Map<String, TokenCounts> tokensByModel, HistogramSnapshot interTokenLatencies) {}
 
   /** The running counters of one model. */
   private static final class TokenCounters {
@@ -113,12 +127,22 @@ public final class Engine {
   private final ArrayDeque<Ticket> waiting = new ArrayDeque<>(); // guarded by lock
   private final Set<Ticket> running = new LinkedHashSet<>(); // guarded by lock
   private final Map<String, TokenCounters> tokens = new ConcurrentHashMap<>();
+  private final InterTokenLatencies interTokenLatencies;
+  private final LongSupplier nanoTime;
 
   public Engine(List<String> models, int slots, int maxQueue, long kvCapacityTokens) {
+    this(models, slots, maxQueue, kvCapacityTokens, System::nanoTime);
+  }
+
+  /** As above, with the clock that times tokens ({@link System#nanoTime} in the runtime). */
+  public Engine(List<String> models, int slots, int maxQueue, long kvCapacityTokens,
+      LongSupplier nanoTime) {
     this.models = List.copyOf(models);
     this.slots = slots;
     this.maxQueue = maxQueue;
     this.kvCapacityTokens = kvCapacityTokens;
+    this.interTokenLatencies = new InterTokenLatencies(this.models);
+    this.nanoTime = nanoTime;
   }
 
   /**
@@ -195,7 +219,7 @@ public final class Engine {
           new TokenCounts(counters.prompt.get(), counters.generation.get()));
     });
     double usage = Math.min(1.0, (double) held / kvCapacityTokens);
-    return new Snapshot(byModel, held, usage, tokensByModel);
+    return new Snapshot(byModel, held, usage, tokensByModel, interTokenLatencies.snapshot());
   }
 
   private TokenCounters countersOf(String model) {

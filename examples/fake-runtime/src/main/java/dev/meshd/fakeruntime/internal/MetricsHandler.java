@@ -2,20 +2,30 @@ package dev.meshd.fakeruntime.internal;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * {@code GET /metrics}: the engine's real load in vLLM's current metric names and labels
- * ({@code engine="0"}, {@code model_name}), Prometheus text format 0.0.4. Waiting, running and
- * the token counters are broken down by the model each request asked for (so a model's
- * generated-token growth over its running requests is the configured generation rate); KV-cache
- * usage is the engine's (one budget shared by all models), repeated under each model. Stateless.
+ * ({@code engine="0"}, {@code model_name}), Prometheus text format 0.0.4. Waiting, running, the
+ * token counters and the inter-token latency histogram are broken down by the model each request
+ * asked for (so a model's generated-token growth over its running requests, and its histogram's
+ * {@code _count / _sum}, are the configured generation rate); KV-cache usage is the engine's (one
+ * budget shared by all models), repeated under each model. The gauges and counters are written
+ * here as vLLM writes them; the histogram is the Prometheus client's, in its text format.
+ * Stateless.
  */
 public final class MetricsHandler implements HttpHandler {
 
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private static final PrometheusTextFormatWriter HISTOGRAMS =
+      PrometheusTextFormatWriter.create();
 
   private final Engine engine;
   private final OpenAiFormat format;
@@ -51,7 +61,18 @@ public final class MetricsHandler implements HttpHandler {
     tokens.forEach((m, t) -> sample(out, "vllm:prompt_tokens_total", m, t.prompt()));
     counter(out, "vllm:generation_tokens_total", "Number of generation tokens processed.");
     tokens.forEach((m, t) -> sample(out, "vllm:generation_tokens_total", m, t.generation()));
+    out.append(histograms(MetricSnapshots.of(s.interTokenLatencies())));
     return out.toString();
+  }
+
+  private static String histograms(MetricSnapshots snapshots) {
+    ByteArrayOutputStream text = new ByteArrayOutputStream(4096);
+    try {
+      HISTOGRAMS.write(text, snapshots);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    return text.toString(StandardCharsets.UTF_8);
   }
 
   private static void gauge(StringBuilder out, String name, String help) {

@@ -1,13 +1,16 @@
 package dev.meshd.fakeruntime.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * current metric names). meshd's parser (mesh-agent's {@code RuntimeMetricsReader}) is not used
  * here on purpose: this module depends on no meshd module, so that the router and end-to-end
  * tests can depend on it. The checks below are the ones that parser makes: sample lines of
- * {@code name{labels} value}, a {@code model_name} label, counts >= 0, KV use in 0..1.
+ * {@code name{labels} value}, a {@code model_name} label, counts >= 0, KV use in 0..1, and for
+ * a histogram its {@code _bucket}, {@code _count} and {@code _sum} series.
  */
 class MetricsHandlerTest {
 
@@ -33,8 +37,8 @@ class MetricsHandlerTest {
     engine.admit("m2", 5);
     engine.admit("m2", 5);
     String text = MetricsHandler.render(engine.snapshot());
-    Map<String, String> fixtureTypes = types(fixture());
-    Map<String, List<String>> fixtureLabels = labelKeys(fixture());
+    Map<String, String> fixtureTypes = types(fixtureWithInterTokenLatency());
+    Map<String, List<String>> fixtureLabels = labelKeys(fixtureWithInterTokenLatency());
 
     String family = null;
     for (String line : text.split("\n")) {
@@ -51,8 +55,11 @@ class MetricsHandlerTest {
       }
       Matcher m = SAMPLE.matcher(line);
       assertThat(m.matches()).as("sample line: " + line).isTrue();
-      assertThat(m.group(1)).isEqualTo(family);
-      assertThat(keys(m.group(2))).isEqualTo(fixtureLabels.get(family));
+      assertThat(m.group(1)).isIn(fixtureTypes.get(family).equals("histogram")
+          ? List.of(family + "_bucket", family + "_count", family + "_sum") : List.of(family));
+      // Label order carries no meaning in the format: the Prometheus client writes le last.
+      assertThat(keys(m.group(2)))
+          .containsExactlyInAnyOrderElementsOf(fixtureLabels.get(m.group(1)));
       assertThat(Double.parseDouble(m.group(3))).isGreaterThanOrEqualTo(0);
     }
     assertThat(text).endsWith("\n");
@@ -100,6 +107,37 @@ class MetricsHandlerTest {
   }
 
   @Test
+  void theInterTokenHistogramTimesEachTokenButARequestsFirstByItsModel() throws Exception {
+    AtomicLong nanos = new AtomicLong();
+    Engine engine = new Engine(List.of("m1", "m2"), 2, 8, 1000, nanos::get);
+    Engine.Ticket ticket = engine.admit("m1", 1);
+    for (long atMillis : new long[] {0, 20, 45, 145}) {
+      nanos.set(Duration.ofMillis(atMillis).toNanos());
+      ticket.onToken();
+    }
+
+    String text = MetricsHandler.render(engine.snapshot());
+
+    assertThat(text).contains(
+        "# TYPE vllm:inter_token_latency_seconds histogram\n",
+        // 20 ms, 25 ms and 100 ms: cumulative buckets of vLLM's bounds
+        "vllm:inter_token_latency_seconds_bucket{engine=\"0\",model_name=\"m1\",le=\"0.01\"} 0\n",
+        "vllm:inter_token_latency_seconds_bucket{engine=\"0\",model_name=\"m1\",le=\"0.025\"} 2\n",
+        "vllm:inter_token_latency_seconds_bucket{engine=\"0\",model_name=\"m1\",le=\"0.075\"} 2\n",
+        "vllm:inter_token_latency_seconds_bucket{engine=\"0\",model_name=\"m1\",le=\"0.1\"} 3\n",
+        "vllm:inter_token_latency_seconds_bucket{engine=\"0\",model_name=\"m1\",le=\"80.0\"} 3\n",
+        "vllm:inter_token_latency_seconds_bucket{engine=\"0\",model_name=\"m1\",le=\"+Inf\"} 3\n",
+        "vllm:inter_token_latency_seconds_count{engine=\"0\",model_name=\"m1\"} 3\n",
+        // a model without tokens has its series, at 0, as vLLM's engines show them from start
+        "vllm:inter_token_latency_seconds_count{engine=\"0\",model_name=\"m2\"} 0\n",
+        "vllm:inter_token_latency_seconds_sum{engine=\"0\",model_name=\"m2\"} 0.0\n");
+    Matcher sum = Pattern.compile("(?m)^vllm:inter_token_latency_seconds_sum"
+        + "\\{engine=\"0\",model_name=\"m1\"\\} (\\S+)$").matcher(text);
+    assertThat(sum.find()).isTrue();
+    assertThat(Double.parseDouble(sum.group(1))).isCloseTo(0.145, within(1e-9));
+  }
+
+  @Test
   void kvUseIsCappedAtOne() throws Exception {
     Engine engine = new Engine(List.of("m"), 2, 0, 10);
     engine.admit("m", 8);
@@ -120,6 +158,26 @@ class MetricsHandlerTest {
         "/fixtures/vllm-metrics.txt")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * The fixture with vLLM's inter-token latency histogram, which the recording lacks: these
+   * lines are in the names, labels and bucket bounds of vLLM's PrometheusStatLogger
+   * (vllm/v1/metrics/loggers.py), laid out as the fixture lays out its time-to-first-token
+   * histogram (the bounds between 0.025 and 80 left out).
+   */
+  private static String fixtureWithInterTokenLatency() throws IOException {
+    String series = "vllm:inter_token_latency_seconds";
+    String model = "model_name=\"meta-llama/Llama-3.1-8B-Instruct\"";
+    return fixture()
+        + "# HELP " + series + " Histogram of inter-token latency in seconds.\n"
+        + "# TYPE " + series + " histogram\n"
+        + series + "_bucket{engine=\"0\",le=\"0.01\"," + model + "} 0.0\n"
+        + series + "_bucket{engine=\"0\",le=\"0.025\"," + model + "} 350412.0\n"
+        + series + "_bucket{engine=\"0\",le=\"80.0\"," + model + "} 385170.0\n"
+        + series + "_bucket{engine=\"0\",le=\"+Inf\"," + model + "} 385170.0\n"
+        + series + "_count{engine=\"0\"," + model + "} 385170.0\n"
+        + series + "_sum{engine=\"0\"," + model + "} 7702.5\n";
   }
 
   private static Map<String, String> types(String text) {
