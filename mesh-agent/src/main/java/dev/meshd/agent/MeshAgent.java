@@ -34,6 +34,7 @@ import dev.meshd.router.ingress.IngressSettings;
 import dev.meshd.router.route.RouterSettings;
 import dev.meshd.agent.metrics.GpuMetrics;
 import dev.meshd.agent.metrics.MetricsHttpServer;
+import dev.meshd.agent.signal.GpuReadings;
 import dev.meshd.agent.signal.LocalSignalView;
 import dev.meshd.agent.signal.SignalCollector;
 import dev.meshd.agent.signal.SignalGrpcService;
@@ -49,6 +50,8 @@ import dev.meshd.core.gpu.GpuProbe;
 import dev.meshd.core.grpc.GrpcKeepAlive;
 import dev.meshd.core.policy.PolicyStore;
 import dev.meshd.core.security.ClusterKey;
+import dev.meshd.core.signal.AgedGpuSignal;
+import dev.meshd.core.signal.AgedSignal;
 import dev.meshd.core.signal.SignalView;
 import dev.meshd.fabric.discovery.FabricDiscovery;
 import dev.meshd.fabric.negotiate.StageTransport;
@@ -119,6 +122,7 @@ public final class MeshAgent implements AutoCloseable {
   private StoreView storeView;
   private RouterPlane routerPlane;
   private RuntimeMonitor runtimeMonitor;
+  private GpuReadings gpuReadings;
   private SignalView signalView;
   private SignalCollector signalCollector;
   private FabricPlane fabricPlane;
@@ -198,8 +202,9 @@ public final class MeshAgent implements AutoCloseable {
       Inventory inventory = new Inventory(config, gpuProbe, AgentVersion.get(), clock);
       CapabilityRecord record = inventory.initialRecord();
       gossip = startGossip(record, clusterKey);
-      GpuRefresher refresher =
-          new GpuRefresher(inventory, gossip::self, gossip::update, new GpuMetrics(registry));
+      gpuReadings = new GpuReadings();
+      GpuRefresher refresher = new GpuRefresher(inventory::readGpus, gossip::self,
+          gossip::update, new GpuMetrics(registry), gpuReadings, clock);
       refresher.start(config.gpus().refreshInterval());
       started.push(refresher);
       FabricRefresher fabric =
@@ -218,7 +223,7 @@ public final class MeshAgent implements AutoCloseable {
       SignalTimer signalTimer = SignalTimer.system("meshd-signal");
       started.push(signalTimer);
       SignalPublisher publisher = new SignalPublisher(config.node().id(), runtimeMonitor,
-          signalTimer, clock, SignalPublisher.DEFAULT_MIN_INTERVAL, registry);
+          gpuReadings, signalTimer, clock, SignalPublisher.DEFAULT_MIN_INTERVAL, registry);
       routerPlane = newRouterPlane();
       fabricPlane = newFabricPlane(clusterKey);
       grpcServer = startGrpc(tokens, policyPlane, publisher);
@@ -391,7 +396,8 @@ public final class MeshAgent implements AutoCloseable {
   }
 
   private SignalView startSignalView(Optional<ClusterKey> clusterKey, SignalTimer timer) {
-    LocalSignalView local = new LocalSignalView(config.node().id(), runtimeMonitor, clock);
+    LocalSignalView local =
+        new LocalSignalView(config.node().id(), runtimeMonitor, gpuReadings, clock);
     if (!config.node().roles().contains(Role.ROUTER)) {
       return local;
     }
@@ -421,9 +427,18 @@ public final class MeshAgent implements AutoCloseable {
    * since it dials peers' signal streams): until then no signals, and every target is stale.
    */
   private SignalView deferredSignals() {
-    return node -> {
-      SignalView view = signalView;
-      return view == null ? java.util.List.of() : view.signals(node);
+    return new SignalView() {
+      @Override
+      public List<AgedSignal> signals(String nodeId) {
+        SignalView view = signalView;
+        return view == null ? List.of() : view.signals(nodeId);
+      }
+
+      @Override
+      public List<AgedGpuSignal> gpus(String nodeId) {
+        SignalView view = signalView;
+        return view == null ? List.of() : view.gpus(nodeId);
+      }
     };
   }
 
