@@ -204,8 +204,9 @@ public final class MeshAgent implements AutoCloseable {
       gossip = startGossip(record, clusterKey);
       gpuReadings = new GpuReadings();
       GpuRefresher refresher = new GpuRefresher(inventory::readGpus, gossip::self,
-          gossip::update, new GpuMetrics(registry), gpuReadings, clock);
-      refresher.start(config.gpus().refreshInterval());
+          gossip::update, new GpuMetrics(registry), gpuReadings, clock,
+          GpuRefresher.Intervals.of(config.gpus()));
+      refresher.start();
       started.push(refresher);
       FabricRefresher fabric =
           new FabricRefresher(fabricDiscovery, this::quicEndpoint, gossip::update);

@@ -3,6 +3,7 @@ package dev.meshd.agent.inventory;
 import dev.meshd.agent.metrics.GpuMetrics;
 import dev.meshd.core.capability.CapabilityRecord;
 import dev.meshd.core.capability.GpuInfo;
+import dev.meshd.core.config.GpusConfig;
 import dev.meshd.core.signal.GpuSignal;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the GPUs every {@code interval}: each successful read updates the GPU metrics and goes to
- * the signal path as one reading per GPU (routers get it over their signal streams, with its
- * age); the gossiped capability record is republished sparingly.
+ * Reads the GPUs every {@code gpus.refresh-interval}: each successful read updates the GPU
+ * metrics and goes to the signal path as one reading per GPU (routers get it over their signal
+ * streams, with its age); the gossiped capability record is republished sparingly.
  *
  * <p>Records travel as gossip metadata, which every peer fetches on each change (N-1 fetches),
  * and routers now take usage from the signal path, so the record republishes:
@@ -30,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>at once when a slow fact changed: the set of GPUs, or a GPU's index, model, total memory,
  *       health, MIG profile or source ({@link #slowFactsChanged});
- *   <li>for usage alone, at most once per {@link #USAGE_REPUBLISH_INTERVAL}, and only when memory
- *       moved by more than {@link #MEMORY_STEP} of a GPU's total or utilization by more than
- *       {@link #UTILIZATION_STEP} since the figures the record carries ({@link
+ *   <li>for usage alone, at most once per {@code gpus.record-usage-interval} ({@link
+ *       GpusConfig#DEFAULT_RECORD_USAGE_INTERVAL} by default), and only when memory moved by more
+ *       than {@link #MEMORY_STEP} of a GPU's total or utilization by more than {@link
+ *       #UTILIZATION_STEP} since the figures the record carries ({@link
  *       #usageMovedSignificantly}). The record keeps usage so that {@code list-nodes} on an agent
  *       that receives no signal streams still shows a recent figure, and so that a router whose
  *       stream from a node broke has one to fall back on.
@@ -51,13 +53,23 @@ public final class GpuRefresher implements AutoCloseable {
   public static final double UTILIZATION_STEP = 0.05;
 
   /**
-   * 60 s: under load utilization moves by more than {@link #UTILIZATION_STEP} at nearly every
-   * read, so this is how often a busy agent republishes, and each republication costs N-1
-   * metadata fetches. At one per 5 s (the old rule, once per read) a fleet of N agents made
-   * N(N-1)/5 fetches per second; at one per 60 s, N(N-1)/60, twelve times fewer (docs/
-   * architecture.md). A minute is still recent enough for an operator reading {@code list-nodes}.
+   * How often the GPUs are read ({@code gpus.refresh-interval}; readings announce it, so that
+   * routers judge their age by it) and how often, at most, usage alone republishes the record
+   * ({@code gpus.record-usage-interval}).
    */
-  public static final Duration USAGE_REPUBLISH_INTERVAL = Duration.ofSeconds(60);
+  public record Intervals(Duration read, Duration recordUsage) {
+
+    public Intervals {
+      if (read.toMillis() <= 0) {
+        throw new IllegalArgumentException("read: " + read + " (expected: >= 1ms)");
+      }
+      Objects.requireNonNull(recordUsage, "recordUsage");
+    }
+
+    public static Intervals of(GpusConfig config) {
+      return new Intervals(config.refreshInterval(), config.recordUsageInterval());
+    }
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(GpuRefresher.class);
 
@@ -67,11 +79,11 @@ public final class GpuRefresher implements AutoCloseable {
   private final GpuMetrics metrics;
   private final Consumer<List<GpuSignal>> readings;
   private final Clock clock;
+  private final Intervals intervals;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("meshd-gpu-refresh").daemon().factory());
   // Owned by the refresh thread (tests call refreshOnce from theirs, never concurrently).
-  private Duration interval = Duration.ZERO;
   private Instant usagePublishedAt;
 
   /**
@@ -83,34 +95,23 @@ public final class GpuRefresher implements AutoCloseable {
    */
   public GpuRefresher(Supplier<Optional<List<GpuInfo>>> read, Supplier<CapabilityRecord> current,
       RecordUpdater updater, GpuMetrics metrics, Consumer<List<GpuSignal>> readings,
-      Clock clock) {
+      Clock clock, Intervals intervals) {
     this.read = Objects.requireNonNull(read, "read");
     this.current = Objects.requireNonNull(current, "current");
     this.updater = Objects.requireNonNull(updater, "updater");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.readings = Objects.requireNonNull(readings, "readings");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.intervals = Objects.requireNonNull(intervals, "intervals");
     // The record this agent started with carries the usage read at start.
     this.usagePublishedAt = clock.instant();
   }
 
-  /** Reads now, off the caller's thread, and then every {@code interval}. */
-  public void start(Duration interval) {
-    long ms = interval.toMillis();
-    if (ms <= 0) {
-      throw new IllegalArgumentException("interval: " + interval + " (expected: >= 1ms)");
-    }
-    this.interval = interval;
+  /** Reads now, off the caller's thread, and then every read interval. */
+  public void start() {
     metrics.update(current.get());
-    timer.scheduleWithFixedDelay(this::refreshOnce, 0, ms, TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * Sets the read interval that readings announce without starting the timer; for tests that
-   * call {@link #refreshOnce} themselves.
-   */
-  void interval(Duration interval) {
-    this.interval = interval;
+    timer.scheduleWithFixedDelay(this::refreshOnce, 0, intervals.read().toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** One read; public for tests. */
@@ -123,13 +124,13 @@ public final class GpuRefresher implements AutoCloseable {
       }
       List<GpuInfo> gpus = found.get();
       Instant now = clock.instant();
-      readings.accept(gpus.stream().map(g -> GpuSignal.of(g, interval, now)).toList());
+      readings.accept(gpus.stream().map(g -> GpuSignal.of(g, intervals.read(), now)).toList());
       Duration sincePublished = Duration.between(usagePublishedAt, now);
       AtomicBoolean published = new AtomicBoolean();
       updater.update(record -> {
         CapabilityRecord candidate = record.withGpus(gpus);
         metrics.update(candidate);
-        if (!shouldRepublish(record.gpus(), gpus, sincePublished)) {
+        if (!shouldRepublish(record.gpus(), gpus, sincePublished, intervals.recordUsage())) {
           return record;
         }
         published.set(true);
@@ -146,15 +147,14 @@ public final class GpuRefresher implements AutoCloseable {
   /**
    * Whether the record, carrying {@code published}, is republished with {@code read}, {@code
    * sincePublished} after its usage was last published (negative when the clock went back, which
-   * counts as long enough).
+   * counts as long enough), when usage alone may republish once per {@code usageInterval}.
    */
   static boolean shouldRepublish(List<GpuInfo> published, List<GpuInfo> read,
-      Duration sincePublished) {
+      Duration sincePublished, Duration usageInterval) {
     if (slowFactsChanged(published, read)) {
       return true;
     }
-    boolean due = sincePublished.isNegative()
-        || sincePublished.compareTo(USAGE_REPUBLISH_INTERVAL) >= 0;
+    boolean due = sincePublished.isNegative() || sincePublished.compareTo(usageInterval) >= 0;
     return due && usageMovedSignificantly(published, read);
   }
 

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 class GpuRefresherTest {
 
   private static final long GB = 1_000_000_000L;
+  private static final Duration USAGE_INTERVAL = Duration.ofSeconds(60);
   private static final Duration JUST_PUBLISHED = Duration.ofSeconds(5);
-  private static final Duration LONG_AGO = GpuRefresher.USAGE_REPUBLISH_INTERVAL;
+  private static final Duration LONG_AGO = USAGE_INTERVAL;
 
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-29T12:00:00Z"));
   private final AtomicReference<CapabilityRecord> record = new AtomicReference<>();
@@ -47,8 +48,13 @@ class GpuRefresherTest {
         published.add(next);
         record.set(next);
       }
-    }, new GpuMetrics(registry), readings::add, clock);
-    refresher.interval(Duration.ofSeconds(5));
+    }, new GpuMetrics(registry), readings::add, clock,
+        new GpuRefresher.Intervals(Duration.ofSeconds(5), USAGE_INTERVAL));
+  }
+
+  private static boolean republish(List<GpuInfo> published, List<GpuInfo> read,
+      Duration sincePublished) {
+    return GpuRefresher.shouldRepublish(published, read, sincePublished, USAGE_INTERVAL);
   }
 
   private void read(GpuInfo... gpus) {
@@ -119,20 +125,18 @@ class GpuRefresherTest {
   void theRuleRepublishesUsageOnlyWhenSignificantAndDue() {
     List<GpuInfo> before = List.of(gpu(10 * GB, 0.50));
     // Memory by more than 1 % of the total, or utilization by more than 5 points...
-    assertThat(GpuRefresher.shouldRepublish(before, List.of(gpu(11 * GB, 0.50)), LONG_AGO))
-        .isTrue();
-    assertThat(GpuRefresher.shouldRepublish(before, List.of(gpu(10 * GB, 0.60)), LONG_AGO))
-        .isTrue();
+    assertThat(republish(before, List.of(gpu(11 * GB, 0.50)), LONG_AGO)).isTrue();
+    assertThat(republish(before, List.of(gpu(10 * GB, 0.60)), LONG_AGO)).isTrue();
     // ... but not within a minute of the last publication...
-    assertThat(GpuRefresher.shouldRepublish(before, List.of(gpu(11 * GB, 0.60)),
+    assertThat(republish(before, List.of(gpu(11 * GB, 0.60)),
         JUST_PUBLISHED)).isFalse();
-    assertThat(GpuRefresher.shouldRepublish(before, List.of(gpu(11 * GB, 0.60)),
+    assertThat(republish(before, List.of(gpu(11 * GB, 0.60)),
         LONG_AGO.minusMillis(1))).isFalse();
     // ... and never for a small move.
-    assertThat(GpuRefresher.shouldRepublish(before, List.of(gpu(10 * GB + GB / 2, 0.53)),
+    assertThat(republish(before, List.of(gpu(10 * GB + GB / 2, 0.53)),
         LONG_AGO)).isFalse();
     // A clock that went back counts as due.
-    assertThat(GpuRefresher.shouldRepublish(before, List.of(gpu(11 * GB, 0.50)),
+    assertThat(republish(before, List.of(gpu(11 * GB, 0.50)),
         Duration.ofSeconds(-30))).isTrue();
   }
 
@@ -147,11 +151,11 @@ class GpuRefresherTest {
     GpuInfo other = new GpuInfo(0, "GPU-1", "H100", 80 * GB, 0, 0, "", true, GpuSource.NVML);
 
     for (GpuInfo changed : List.of(unhealthy, smaller, sliced, other)) {
-      assertThat(GpuRefresher.shouldRepublish(before, List.of(changed), JUST_PUBLISHED))
+      assertThat(republish(before, List.of(changed), JUST_PUBLISHED))
           .as("%s", changed).isTrue();
     }
-    assertThat(GpuRefresher.shouldRepublish(before, List.of(), JUST_PUBLISHED)).isTrue();
-    assertThat(GpuRefresher.shouldRepublish(List.of(), before, JUST_PUBLISHED)).isTrue();
-    assertThat(GpuRefresher.shouldRepublish(before, before, JUST_PUBLISHED)).isFalse();
+    assertThat(republish(before, List.of(), JUST_PUBLISHED)).isTrue();
+    assertThat(republish(List.of(), before, JUST_PUBLISHED)).isTrue();
+    assertThat(republish(before, before, JUST_PUBLISHED)).isFalse();
   }
 }
