@@ -532,7 +532,7 @@ public final class MeshAgent implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     MeshGrpcService meshService =
         new MeshGrpcService(gossip, gossip::self, gossip::rejectedRecords, clock, storeView,
-            deferredSignals());
+            deferredSignals(), config.router().staleAfter());
     LOG.info("grpc: {} on {}", GrpcTls.describe(config.security().tls()), listen);
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()),
