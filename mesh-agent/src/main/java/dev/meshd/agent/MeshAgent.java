@@ -34,6 +34,7 @@ import dev.meshd.router.ingress.IngressSettings;
 import dev.meshd.router.route.RouterSettings;
 import dev.meshd.agent.metrics.GpuMetrics;
 import dev.meshd.agent.metrics.MetricsHttpServer;
+import dev.meshd.agent.signal.DeferredSignalView;
 import dev.meshd.agent.signal.GpuReadings;
 import dev.meshd.agent.signal.LocalSignalView;
 import dev.meshd.agent.signal.SignalCollector;
@@ -50,8 +51,6 @@ import dev.meshd.core.gpu.GpuProbe;
 import dev.meshd.core.grpc.GrpcKeepAlive;
 import dev.meshd.core.policy.PolicyStore;
 import dev.meshd.core.security.ClusterKey;
-import dev.meshd.core.signal.AgedGpuSignal;
-import dev.meshd.core.signal.AgedSignal;
 import dev.meshd.core.signal.SignalView;
 import dev.meshd.fabric.discovery.FabricDiscovery;
 import dev.meshd.fabric.negotiate.StageTransport;
@@ -124,6 +123,8 @@ public final class MeshAgent implements AutoCloseable {
   private RuntimeMonitor runtimeMonitor;
   private GpuReadings gpuReadings;
   private SignalView signalView;
+  /** {@link #signalView} for the components built before it starts. */
+  private final DeferredSignalView deferredSignals = new DeferredSignalView();
   private SignalCollector signalCollector;
   private FabricPlane fabricPlane;
   private QuicPlane quicPlane;
@@ -230,6 +231,7 @@ public final class MeshAgent implements AutoCloseable {
       grpcServer = startGrpc(tokens, policyPlane, publisher);
       startLinkReconciler();
       signalView = startSignalView(clusterKey, signalTimer);
+      deferredSignals.set(signalView);
       routerPlane.startIngress();
       started.push(routerPlane);
       ready.set(true);
@@ -423,31 +425,11 @@ public final class MeshAgent implements AutoCloseable {
     return collector;
   }
 
-  /**
-   * The signal view, for components built before it starts (it starts after the gRPC server,
-   * since it dials peers' signal streams): until then no signals, and every target is stale.
-   */
-  private SignalView deferredSignals() {
-    return new SignalView() {
-      @Override
-      public List<AgedSignal> signals(String nodeId) {
-        SignalView view = signalView;
-        return view == null ? List.of() : view.signals(nodeId);
-      }
-
-      @Override
-      public List<AgedGpuSignal> gpus(String nodeId) {
-        SignalView view = signalView;
-        return view == null ? List.of() : view.gpus(nodeId);
-      }
-    };
-  }
-
   private RouterPlane newRouterPlane() {
     RoutingTableFeed table = new RoutingTableFeed(storeView);
     started.push(table);
     RouterConfig router = config.router();
-    SignalView signals = deferredSignals();
+    SignalView signals = deferredSignals;
     HostPort listen = config.listen().router();
     return new RouterPlane(config, gossip, gossip::self, signals, table,
         new RouterSettings(router.staleAfter(),
@@ -532,7 +514,7 @@ public final class MeshAgent implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     MeshGrpcService meshService =
         new MeshGrpcService(gossip, gossip::self, gossip::rejectedRecords, clock, storeView,
-            deferredSignals(), config.router().staleAfter());
+            deferredSignals, config.router().staleAfter());
     LOG.info("grpc: {} on {}", GrpcTls.describe(config.security().tls()), listen);
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()),
