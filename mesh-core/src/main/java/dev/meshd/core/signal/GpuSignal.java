@@ -52,7 +52,10 @@ public record GpuSignal(
     }
   }
 
-  /** The usage of {@code gpu} as read at {@code observedAt}, by an agent reading every {@code refreshInterval}. */
+  /**
+   * The usage of {@code gpu} as read at {@code observedAt}, by an agent that reads its GPUs
+   * every {@code refreshInterval}.
+   */
   public static GpuSignal of(GpuInfo gpu, Duration refreshInterval, Instant observedAt) {
     return new GpuSignal(gpu.index(), gpu.uuid(), gpu.vramUsedBytes(), gpu.vramTotalBytes(),
         gpu.utilization(), gpu.healthy(), refreshInterval, observedAt);

@@ -31,9 +31,10 @@ public interface SignalView {
 
   /**
    * A number that changes whenever any signal this view answers with, runtime or GPU, may have
-   * changed (a new batch, a heartbeat with a newer observation, a node forgotten), so a reader that keeps a copy
-   * of the signals knows when to refresh it; never decreases. {@link #UNVERSIONED} when the view
-   * cannot tell: its readers must then assume every call sees a change.
+   * changed (a new batch, a heartbeat with a newer observation, a node forgotten), so a reader
+   * that keeps a copy of the signals knows when to refresh it; never decreases. {@link
+   * #UNVERSIONED} when the view cannot tell: its readers must then assume every call sees a
+   * change.
    */
   default long version() {
     return UNVERSIONED;
