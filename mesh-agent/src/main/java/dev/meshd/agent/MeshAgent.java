@@ -35,6 +35,8 @@ import dev.meshd.router.ingress.IngressSettings;
 import dev.meshd.router.route.RouterSettings;
 import dev.meshd.agent.metrics.GpuMetrics;
 import dev.meshd.agent.metrics.MetricsHttpServer;
+import dev.meshd.agent.signal.DeferredSignalView;
+import dev.meshd.agent.signal.GpuReadings;
 import dev.meshd.agent.signal.LocalSignalView;
 import dev.meshd.agent.signal.SignalCollector;
 import dev.meshd.agent.signal.SignalGrpcService;
@@ -120,7 +122,10 @@ public final class MeshAgent implements AutoCloseable {
   private StoreView storeView;
   private RouterPlane routerPlane;
   private RuntimeMonitor runtimeMonitor;
+  private GpuReadings gpuReadings;
   private SignalView signalView;
+  /** {@link #signalView} for the components built before it starts. */
+  private final DeferredSignalView deferredSignals = new DeferredSignalView();
   private SignalCollector signalCollector;
   private FabricPlane fabricPlane;
   private QuicPlane quicPlane;
@@ -200,9 +205,11 @@ public final class MeshAgent implements AutoCloseable {
       Inventory inventory = new Inventory(config, gpuProbe, AgentVersion.get(), clock);
       CapabilityRecord record = inventory.initialRecord();
       gossip = startGossip(record, clusterKey);
-      GpuRefresher refresher =
-          new GpuRefresher(inventory, gossip::self, gossip::update, new GpuMetrics(registry));
-      refresher.start(config.gpus().refreshInterval());
+      gpuReadings = new GpuReadings();
+      GpuRefresher refresher = new GpuRefresher(inventory::readGpus, gossip::self,
+          gossip::update, new GpuMetrics(registry), gpuReadings, clock,
+          GpuRefresher.Intervals.of(config.gpus()));
+      refresher.start();
       started.push(refresher);
       FabricRefresher fabric =
           new FabricRefresher(fabricDiscovery, this::quicEndpoint, gossip::update);
@@ -220,12 +227,13 @@ public final class MeshAgent implements AutoCloseable {
       SignalTimer signalTimer = SignalTimer.system("meshd-signal");
       started.push(signalTimer);
       SignalPublisher publisher = new SignalPublisher(config.node().id(), runtimeMonitor,
-          signalTimer, clock, SignalPublisher.DEFAULT_MIN_INTERVAL, registry);
+          gpuReadings, signalTimer, clock, SignalPublisher.DEFAULT_MIN_INTERVAL, registry);
       routerPlane = newRouterPlane();
       fabricPlane = newFabricPlane(clusterKey);
       grpcServer = startGrpc(tokens, policyPlane, publisher);
       startLinkReconciler();
       signalView = startSignalView(clusterKey, signalTimer);
+      deferredSignals.set(signalView);
       routerPlane.startIngress();
       started.push(routerPlane);
       ready.set(true);
@@ -393,7 +401,8 @@ public final class MeshAgent implements AutoCloseable {
   }
 
   private SignalView startSignalView(Optional<ClusterKey> clusterKey, SignalTimer timer) {
-    LocalSignalView local = new LocalSignalView(config.node().id(), runtimeMonitor, clock);
+    LocalSignalView local =
+        new LocalSignalView(config.node().id(), runtimeMonitor, gpuReadings, clock);
     if (!config.node().roles().contains(Role.ROUTER)) {
       return local;
     }
@@ -418,22 +427,11 @@ public final class MeshAgent implements AutoCloseable {
     return collector;
   }
 
-  /**
-   * The signal view, for components built before it starts (it starts after the gRPC server,
-   * since it dials peers' signal streams): until then no signals, and every target is stale.
-   */
-  private SignalView deferredSignals() {
-    return node -> {
-      SignalView view = signalView;
-      return view == null ? java.util.List.of() : view.signals(node);
-    };
-  }
-
   private RouterPlane newRouterPlane() {
     RoutingTableFeed table = new RoutingTableFeed(storeView);
     started.push(table);
     RouterConfig router = config.router();
-    SignalView signals = deferredSignals();
+    SignalView signals = deferredSignals;
     HostPort listen = config.listen().router();
     return new RouterPlane(config, gossip, gossip::self, signals, table,
         new RouterSettings(router.staleAfter(),
@@ -518,7 +516,7 @@ public final class MeshAgent implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     MeshGrpcService meshService =
         new MeshGrpcService(gossip, gossip::self, gossip::rejectedRecords, clock, storeView,
-            deferredSignals());
+            deferredSignals, config.router().staleAfter());
     LOG.info("grpc: {} on {}", GrpcTls.describe(config.security().tls()), listen);
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()),

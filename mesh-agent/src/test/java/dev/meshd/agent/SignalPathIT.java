@@ -2,21 +2,30 @@ package dev.meshd.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.meshd.agent.auth.TokenRegistry;
 import dev.meshd.core.capability.RuntimeKind;
 import dev.meshd.core.config.AgentConfig;
+import dev.meshd.core.config.GpusConfig;
 import dev.meshd.core.config.NodeConfig;
 import dev.meshd.core.config.Role;
 import dev.meshd.core.config.RuntimeConfig;
 import dev.meshd.core.config.SecurityConfig;
 import dev.meshd.core.security.ClusterKey;
+import dev.meshd.core.signal.AgedGpuSignal;
 import dev.meshd.core.signal.AgedSignal;
+import dev.meshd.proto.v1.GetNodeRequest;
+import dev.meshd.proto.v1.MeshServiceGrpc;
+import dev.meshd.proto.v1.Node;
 import dev.meshd.proto.v1.SignalBatch;
 import dev.meshd.proto.v1.SignalServiceGrpc;
 import dev.meshd.proto.v1.WatchSignalsRequest;
+import dev.meshd.router.Candidate;
+import dev.meshd.router.RouteRequest;
+import dev.meshd.router.ScoredTarget;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -50,7 +59,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A router and two gpu agents in one JVM, with a cluster key and a tokens file: the gpu agents'
  * runtimes (a fake vLLM {@code /metrics} on loopback) reach the router over the signal streams,
- * and so does the decode rate each gpu agent measures from the runtime's generated-token counter.
+ * and so does the decode rate each gpu agent measures from the runtime's generated-token counter,
+ * and so do a simulated GPU's memory and utilization.
  */
 class SignalPathIT {
 
@@ -151,12 +161,43 @@ class SignalPathIT {
   }
 
   @Test
+  void aGpusUsageReachesTheRouterOverTheStreamWhileTheGossipedRecordStaysBehind()
+      throws Exception {
+    MeshAgent router = start("r", Set.of(Role.ROUTER), null, false);
+    TestConfigs.FakeGpus gpus = new TestConfigs.FakeGpus(1);
+    // The record republishes usage alone at most hourly: what the router sees came by stream.
+    start("g1", Set.of(Role.GPU), router, true, gpus, Duration.ofHours(1));
+    await().atMost(WAIT).until(() -> !router.signalView().gpus("g1").isEmpty());
+
+    gpus.usedBytes = 60_000_000_000L;
+    gpus.utilization = 0.9;
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      AgedGpuSignal seen = router.signalView().gpus("g1").getFirst();
+      assertThat(seen.signal().uuid()).isEqualTo("GPU-fake-0");
+      assertThat(seen.signal().vramUsedBytes()).isEqualTo(60_000_000_000L);
+      assertThat(seen.signal().utilization()).isEqualTo(0.9);
+      assertThat(seen.isStale(router.config().router().staleAfter())).isFalse();
+    });
+    assertThat(router.gossip().member("g1").orElseThrow().record().gpus().getFirst()
+        .vramUsedBytes()).as("g1's record, as gossip brought it").isZero();
+    // The router scores with the stream's figures...
+    Candidate scored = router.routerPlane().router().orElseThrow().route(RouteRequest.of("m"))
+        .ranked().stream().map(ScoredTarget::candidate)
+        .filter(c -> c.nodeId().equals("g1")).findFirst().orElseThrow();
+    assertThat(scored.gpuUtilization()).isEqualTo(0.9);
+    assertThat(scored.vramFreeRatio()).isCloseTo(0.25, within(1e-9));
+    // ... and list-nodes on it shows them.
+    Node g1 = withToken(MeshServiceGrpc.newBlockingStub(channel(router)), OPERATOR_TOKEN)
+        .getNode(GetNodeRequest.newBuilder().setId("g1").build());
+    assertThat(g1.getGpus(0).getVramUsedBytes()).isEqualTo(60_000_000_000L);
+    assertThat(g1.getGpus(0).getUtilization()).isEqualTo(0.9);
+  }
+
+  @Test
   void watchSignalsNeedsTheAgentCredential() throws Exception {
     MeshAgent g1 = start("g1", Set.of(Role.GPU), null, true);
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", g1.grpcPort())
-        .usePlaintext().build();
-    toClose.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-    var stub = SignalServiceGrpc.newBlockingStub(channel);
+    var stub = SignalServiceGrpc.newBlockingStub(channel(g1));
     WatchSignalsRequest request = WatchSignalsRequest.newBuilder().setSubscriber("test").build();
 
     assertThatThrownBy(() -> stub.watchSignals(request).next())
@@ -196,13 +237,19 @@ class SignalPathIT {
     }
   }
 
-  private static SignalServiceGrpc.SignalServiceBlockingStub withToken(
-      SignalServiceGrpc.SignalServiceBlockingStub stub, String token) {
+  private static <S extends io.grpc.stub.AbstractStub<S>> S withToken(S stub, String token) {
     Metadata headers = new Metadata();
     headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
         "Bearer " + token);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  private ManagedChannel channel(MeshAgent agent) {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", agent.grpcPort())
+        .usePlaintext().build();
+    toClose.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+    return channel;
   }
 
   private static double queueOf(MeshAgent router, String nodeId) {
@@ -218,6 +265,14 @@ class SignalPathIT {
   }
 
   private MeshAgent start(String id, Set<Role> roles, MeshAgent seed, boolean withRuntime) {
+    return start(id, roles, seed, withRuntime, new TestConfigs.FakeGpus(1), null);
+  }
+
+  /**
+   * @param recordUsageInterval {@code gpus.record-usage-interval}; null: the test agents' own
+   */
+  private MeshAgent start(String id, Set<Role> roles, MeshAgent seed, boolean withRuntime,
+      TestConfigs.FakeGpus gpus, Duration recordUsageInterval) {
     AgentConfig base = TestConfigs.agent(id, dir,
         seed == null ? List.of() : List.of(seed.config().listen().gossip()), Optional.empty());
     NodeConfig node = new NodeConfig(id, "host-" + id, "z1", "r1", java.util.Map.of(), roles);
@@ -226,10 +281,14 @@ class SignalPathIT {
             URI.create("http://127.0.0.1:" + runtime.getAddress().getPort()), List.of("m"),
             Duration.ofMillis(100)))
         : List.of();
+    GpusConfig g = base.gpus();
+    GpusConfig gpusConfig = recordUsageInterval == null ? g
+        : new GpusConfig(g.source(), g.simulated(), g.nvidiaSmi(), g.nvmlLibrary(),
+            g.refreshInterval(), g.probeTimeout(), recordUsageInterval);
     AgentConfig config = new AgentConfig(base.source(), node, base.listen(), base.gossip(),
-        base.raft(), base.gpus(), runtimes, base.fabric(), base.telemetry(), security,
+        base.raft(), gpusConfig, runtimes, base.fabric(), base.telemetry(), security,
         base.logging());
-    MeshAgent agent = new MeshAgent(config, new TestConfigs.FakeGpus(1), Clock.systemUTC());
+    MeshAgent agent = new MeshAgent(config, gpus, Clock.systemUTC());
     toClose.add(agent);
     agent.start();
     return agent;

@@ -93,7 +93,9 @@ final class TestConfigs {
         new GossipConfig(seeds, GossipProfile.LOCAL, GossipProfile.LOCAL.tuning()),
         new RaftConfig(dir.resolve("data/" + nodeId), peers),
         new GpusConfig(GpuSourceSetting.SIMULATED, List.of(), Path.of("nvidia-smi"),
-            "libnvidia-ml.so.1", Duration.ofMillis(200), Duration.ofSeconds(5)),
+            "libnvidia-ml.so.1", Duration.ofMillis(200), Duration.ofSeconds(5),
+            // Usage changes reach other agents' records within a test's patience.
+            Duration.ofMillis(200)),
         List.of(),
         new FabricConfig(null, null),
         new TelemetryConfig(Optional.empty(), "meshd"),

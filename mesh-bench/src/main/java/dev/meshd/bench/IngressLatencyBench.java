@@ -93,7 +93,7 @@ public final class IngressLatencyBench {
         new CandidateBuilder(node -> List.of(new AgedSignal(RuntimeSignal.healthy(
             RuntimeKind.VLLM, endpoints.get(Integer.parseInt(node.substring(4))),
             List.of(new ModelLoad(MODEL, 0, 1, OptionalDouble.of(0.3))), Instant.now()),
-            Duration.ofMillis(100))), ledger),
+            Duration.ofMillis(100))), ledger, RouterSettings.DEFAULTS.staleAfter()),
         () -> RoutingTable.EMPTY, () -> List.copyOf(members), () -> RouterSettings.DEFAULTS,
         System::nanoTime);
     IngressServer ingress = IngressServer.start(

@@ -124,7 +124,8 @@ public class RouterDecisionBench {
       }
     };
     router = new dev.meshd.router.route.Router(new Strategies(new SplittableRandom(7)),
-        new dev.meshd.router.route.CandidateBuilder(view, ledger),
+        new dev.meshd.router.route.CandidateBuilder(view, ledger,
+            dev.meshd.router.route.RouterSettings.DEFAULTS.staleAfter()),
         () -> table, () -> members, () -> dev.meshd.router.route.RouterSettings.DEFAULTS,
         System::nanoTime);
     request = context.request();

@@ -3,8 +3,11 @@ package dev.meshd.agent.api;
 import com.google.protobuf.Duration;
 import dev.meshd.agent.store.StoreReader;
 import dev.meshd.core.capability.CapabilityRecord;
+import dev.meshd.core.capability.GpuInfo;
+import dev.meshd.core.config.RouterConfig;
 import dev.meshd.core.fleet.FleetMember;
 import dev.meshd.core.fleet.FleetView;
+import dev.meshd.core.signal.GpuUsage;
 import dev.meshd.core.signal.SignalView;
 import dev.meshd.core.fleet.MemberState;
 import dev.meshd.core.policy.NodeDrain;
@@ -51,6 +54,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
   private final Instant startedAt;
   private final StoreReader store;
   private final SignalView signals;
+  private final java.time.Duration staleAfter;
   private final java.util.Set<Runnable> openWatches = java.util.concurrent.ConcurrentHashMap
       .newKeySet();
 
@@ -60,17 +64,22 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
   public MeshGrpcService(
       FleetView fleet, Supplier<CapabilityRecord> self, LongSupplier rejectedRecords,
       Clock clock, StoreReader store) {
-    this(fleet, self, rejectedRecords, clock, store, node -> List.of());
+    this(fleet, self, rejectedRecords, clock, store, node -> List.of(),
+        RouterConfig.DEFAULT_STALE_AFTER);
   }
 
   /**
-   * @param signals runtime load as this agent has it, shown per runtime in ListNodes, GetNode
-   *     and a watch's initial nodes (a watch sends no event per load change: too chatty)
+   * @param signals runtime load and GPU readings as this agent has them, shown per runtime and
+   *     per GPU in ListNodes, GetNode and a watch's initial nodes (a watch sends no event per
+   *     load change: too chatty), and this agent's own GPU usage in GetStats
+   * @param staleAfter {@code router.stale-after}: a GPU reading fresh under it is shown instead
+   *     of the record's figures, as the router would score it
    */
   public MeshGrpcService(
       FleetView fleet, Supplier<CapabilityRecord> self, LongSupplier rejectedRecords,
-      Clock clock, StoreReader store, SignalView signals) {
+      Clock clock, StoreReader store, SignalView signals, java.time.Duration staleAfter) {
     this.signals = signals;
+    this.staleAfter = staleAfter;
     this.fleet = fleet;
     this.self = self;
     this.rejectedRecords = rejectedRecords;
@@ -89,7 +98,8 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
   public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> response) {
     response.onNext(
         ListNodesResponse.newBuilder()
-            .addAllNodes(NodeMapper.toNodes(fleet.members(), store.snapshot(), signals))
+            .addAllNodes(NodeMapper.toNodes(fleet.members(), store.snapshot(), signals,
+                staleAfter))
             .build());
     response.onCompleted();
   }
@@ -105,7 +115,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     fleet.member(request.getId())
         .ifPresentOrElse(
             member -> {
-              response.onNext(NodeMapper.toNode(member, store.snapshot(), signals));
+              response.onNext(NodeMapper.toNode(member, store.snapshot(), signals, staleAfter));
               response.onCompleted();
             },
             () ->
@@ -178,7 +188,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
           call.onNext(
               NodeEvent.newBuilder()
                   .setType(NodeEventType.NODE_EVENT_TYPE_ADDED)
-                  .setNode(NodeMapper.toNode(member, store.snapshot(), signals))
+                  .setNode(NodeMapper.toNode(member, store.snapshot(), signals, staleAfter))
                   .setTime(NodeMapper.timestamp(now))
                   .build());
         }
@@ -217,6 +227,10 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     Map<MemberState, Long> byState =
         members.stream().collect(Collectors.groupingBy(FleetMember::state, Collectors.counting()));
     CapabilityRecord record = self.get();
+    // The record republishes usage only sparingly: this agent's own readings are fresher.
+    GpuUsage gpus = GpuUsage.freshest(record.gpus(), signals.gpus(record.nodeId()), staleAfter);
+    long vramTotal = gpus.gpus().stream().mapToLong(GpuInfo::vramTotalBytes).sum();
+    long vramUsed = gpus.gpus().stream().mapToLong(GpuInfo::vramUsedBytes).sum();
     java.time.Duration uptime = java.time.Duration.between(startedAt, clock.instant());
     response.onNext(
         Stats.newBuilder()
@@ -231,8 +245,8 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
             .setRecordsRejected(rejectedRecords.getAsLong())
             .setRecordVersion(record.recordVersion())
             .setGpus(record.gpus().size())
-            .setVramTotalBytes(record.vramTotalBytes())
-            .setVramUsedBytes(record.vramUsedBytes())
+            .setVramTotalBytes(vramTotal)
+            .setVramUsedBytes(vramUsed)
             .build());
     response.onCompleted();
   }

@@ -17,9 +17,11 @@ import dev.meshd.proto.v1.Runtime;
 import dev.meshd.proto.v1.RuntimeKind;
 import dev.meshd.proto.v1.RuntimeStatus;
 import dev.meshd.core.signal.AgedSignal;
+import dev.meshd.core.signal.GpuUsage;
 import dev.meshd.core.signal.ModelLoad;
 import dev.meshd.core.signal.RuntimeSignal;
 import dev.meshd.core.signal.SignalView;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -74,9 +76,15 @@ public final class NodeMapper {
     return members.stream().map(m -> toNode(m, store)).toList();
   }
 
-  /** The node with its drain and the load of each runtime {@code signals} has. */
-  public static Node toNode(FleetMember member, StoreSnapshot store, SignalView signals) {
-    Node node = toNode(member, store);
+  /**
+   * The node with its drain, the load of each runtime {@code signals} has, and each GPU's usage
+   * from the freshest source: a reading {@code signals} has that is fresh under {@code
+   * staleAfter}, else the capability record's figures ({@link GpuUsage#freshest}, as the router
+   * scores).
+   */
+  public static Node toNode(FleetMember member, StoreSnapshot store, SignalView signals,
+      Duration staleAfter) {
+    Node node = withFreshestGpus(toNode(member, store), member, signals, staleAfter);
     List<AgedSignal> received = signals.signals(node.getId());
     if (received.isEmpty()) {
       return node;
@@ -94,8 +102,20 @@ public final class NodeMapper {
   }
 
   public static List<Node> toNodes(List<FleetMember> members, StoreSnapshot store,
-      SignalView signals) {
-    return members.stream().map(m -> toNode(m, store, signals)).toList();
+      SignalView signals, Duration staleAfter) {
+    return members.stream().map(m -> toNode(m, store, signals, staleAfter)).toList();
+  }
+
+  private static Node withFreshestGpus(Node node, FleetMember member, SignalView signals,
+      Duration staleAfter) {
+    GpuUsage usage = GpuUsage.freshest(member.record().gpus(), signals.gpus(node.getId()),
+        staleAfter);
+    if (usage.freshFor().isEmpty()) {
+      return node; // the record's figures, already mapped
+    }
+    return node.toBuilder().clearGpus()
+        .addAllGpus(usage.gpus().stream().map(NodeMapper::toGpu).toList())
+        .build();
   }
 
   private static RuntimeStatus status(AgedSignal aged) {

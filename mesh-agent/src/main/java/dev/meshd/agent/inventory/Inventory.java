@@ -9,6 +9,7 @@ import dev.meshd.core.gpu.GpuDiscovery;
 import dev.meshd.core.gpu.GpuProbe;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,17 +71,17 @@ public final class Inventory {
   }
 
   /**
-   * Reads the GPUs again. Returns the current GPUs, or {@code previous} unchanged when the probe
-   * failed this time (a flaky driver call must not make GPUs vanish from the fleet).
+   * Reads the GPUs again: the current GPUs, or empty when the probe did not find them this time
+   * (the caller keeps what it had: a flaky driver call must not make GPUs vanish from the fleet).
    */
-  public List<GpuInfo> refreshGpus(List<GpuInfo> previous) {
+  public Optional<List<GpuInfo>> readGpus() {
     GpuDiscovery discovery = gpuProbe.discover();
     if (discovery.status() != GpuDiscovery.Status.FOUND) {
       LOG.debug("gpus: refresh by {} gave {}: {}", gpuProbe.name(), discovery.status(),
           discovery.detail());
-      return previous;
+      return Optional.empty();
     }
-    return discovery.gpus();
+    return Optional.of(discovery.gpus());
   }
 
   private List<RuntimeInfo> runtimes() {

@@ -59,7 +59,8 @@ public final class RouterPlane implements AutoCloseable {
     // from every request thread without contention, and seeded differently in every process.
     Strategies strategies = new Strategies(ThreadLocalRandom.current());
     this.router = isRouter
-        ? Optional.of(new Router(strategies, new CandidateBuilder(signals, ledger), table,
+        ? Optional.of(new Router(strategies,
+            new CandidateBuilder(signals, ledger, settings.staleAfter()), table,
             fleet::members, () -> settings, System::nanoTime))
         : Optional.empty();
     this.service = new RouterGrpcService(router, origins, config.node().id());

@@ -1,7 +1,7 @@
 package dev.meshd.agent.signal;
 
+import dev.meshd.core.signal.AgedGpuSignal;
 import dev.meshd.core.signal.AgedSignal;
-import dev.meshd.core.signal.RuntimeSignal;
 import dev.meshd.core.signal.SignalView;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,26 +10,29 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * This agent's own signals as a {@link SignalView}: its runtimes, aged by the same clock that
- * stamped their observations; no other node's. What an agent without role {@code router} offers,
- * and what a router uses for itself (it never dials its own agent). Thread-safe.
+ * This agent's own signals as a {@link SignalView}: its runtimes and its GPU readings, aged by the
+ * same clock that stamped their observations; no other node's. What an agent without role {@code
+ * router} offers, and what a router uses for itself (it never dials its own agent). Thread-safe.
  */
 public final class LocalSignalView implements SignalView {
 
   private final String selfId;
   private final SignalSource source;
+  private final GpuSignalSource gpus;
   private final Clock clock;
-  /** Bumped after every observation of this agent's runtimes, for {@link #version()}. */
+  /** Bumped after every observation of this agent's runtimes or GPUs, for {@link #version()}. */
   private final AtomicLong observations = new AtomicLong();
 
-  public LocalSignalView(String selfId, SignalSource source, Clock clock) {
+  public LocalSignalView(String selfId, SignalSource source, GpuSignalSource gpus, Clock clock) {
     this.selfId = selfId;
     this.source = source;
+    this.gpus = gpus;
     this.clock = clock;
     source.onSignals(signals -> observations.incrementAndGet());
+    gpus.onGpus(readings -> observations.incrementAndGet());
   }
 
-  /** Changes after every observation of this agent's runtimes (each renews their age). */
+  /** Changes after every observation of this agent's runtimes or GPUs (each renews their age). */
   @Override
   public long version() {
     return observations.get();
@@ -41,11 +44,22 @@ public final class LocalSignalView implements SignalView {
       return List.of();
     }
     Instant now = clock.instant();
-    return source.signals().stream().map(s -> aged(s, now)).toList();
+    return source.signals().stream()
+        .map(s -> new AgedSignal(s, age(s.observedAt(), now))).toList();
   }
 
-  private static AgedSignal aged(RuntimeSignal signal, Instant now) {
-    Duration age = Duration.between(signal.observedAt(), now);
-    return new AgedSignal(signal, age.isNegative() ? Duration.ZERO : age);
+  @Override
+  public List<AgedGpuSignal> gpus(String nodeId) {
+    if (!selfId.equals(nodeId)) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    return gpus.gpus().stream()
+        .map(g -> new AgedGpuSignal(g, age(g.observedAt(), now))).toList();
+  }
+
+  private static Duration age(Instant observedAt, Instant now) {
+    Duration age = Duration.between(observedAt, now);
+    return age.isNegative() ? Duration.ZERO : age;
   }
 }

@@ -1,9 +1,12 @@
 package dev.meshd.agent.signal;
 
 import dev.meshd.agent.signal.internal.SignalMapper;
+import dev.meshd.core.signal.GpuSignal;
+import dev.meshd.core.signal.RuntimeSignal;
 import dev.meshd.proto.v1.SignalBatch;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -29,8 +32,22 @@ final class OutboundStream {
     void complete();
   }
 
-  /** The publisher's current signals; {@code version} grows with every change of content. */
-  record Snapshot(java.util.List<dev.meshd.core.signal.RuntimeSignal> signals, long version) {}
+  /**
+   * The publisher's current signals and GPU readings; {@code version} grows with every change of
+   * content.
+   */
+  record Snapshot(List<RuntimeSignal> signals, List<GpuSignal> gpus, long version) {
+
+    Snapshot {
+      signals = List.copyOf(signals);
+      gpus = List.copyOf(gpus);
+    }
+
+    /** Runtime signals only. */
+    Snapshot(List<RuntimeSignal> signals, long version) {
+      this(signals, List.of(), version);
+    }
+  }
 
   private final String nodeId;
   private final Sink sink;
@@ -131,7 +148,7 @@ final class OutboundStream {
     }
     Snapshot snapshot = snapshots.get();
     SignalBatch batch = SignalMapper.toBatch(nodeId, ++sequence, snapshot.signals(),
-        clock.instant(), snapshot.version() == sentVersion);
+        snapshot.gpus(), clock.instant(), snapshot.version() == sentVersion);
     try {
       sink.send(batch);
     } catch (RuntimeException e) {

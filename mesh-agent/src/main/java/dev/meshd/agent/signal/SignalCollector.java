@@ -5,9 +5,12 @@ import dev.meshd.core.fleet.FleetEvent;
 import dev.meshd.core.fleet.FleetMember;
 import dev.meshd.core.fleet.FleetView;
 import dev.meshd.core.fleet.MemberState;
+import dev.meshd.core.signal.AgedGpuSignal;
 import dev.meshd.core.signal.AgedSignal;
+import dev.meshd.core.signal.GpuSignal;
 import dev.meshd.core.signal.RuntimeSignal;
 import dev.meshd.core.signal.SignalView;
+import dev.meshd.proto.v1.GpuLoad;
 import dev.meshd.proto.v1.RuntimeLoad;
 import dev.meshd.proto.v1.SignalBatch;
 import dev.meshd.proto.v1.SignalServiceGrpc;
@@ -40,9 +43,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The receiving side of the signal path, on an agent with role {@code router}: follows the fleet,
  * holds one {@code WatchSignals} stream to every ALIVE member that has runtimes (never to itself:
- * its own signals come from the local view), and keeps the latest batch of each node with the
- * monotonic time it arrived. {@link #signals} ages each signal by the receiver's clock alone: the
- * age the sender reported plus the time since receipt.
+ * its own signals come from the local view; nor to a member without runtimes, which nothing
+ * routes to, so its GPU figures are the record's), and keeps the latest batch of each node with
+ * the monotonic time it arrived. {@link #signals} and {@link #gpus} age each signal and reading by
+ * the receiver's clock alone: the age the sender reported plus the time since receipt.
  *
  * <p>A stream that fails is reopened after a backoff ({@link #MIN_BACKOFF} doubling to {@link
  * #MAX_BACKOFF}); one silent for {@link #SILENCE_HEARTBEATS} heartbeats is cancelled and reopened
@@ -88,10 +92,13 @@ public final class SignalCollector implements SignalView, AutoCloseable {
   private boolean closed; // guarded by this
 
   /** One node's latest batch, as received. */
-  private record Received(List<Entry> entries, long receivedNanos) {}
+  private record Received(List<Entry> entries, List<GpuEntry> gpus, long receivedNanos) {}
 
   /** One runtime's signal with the age its sender reported. */
   private record Entry(RuntimeSignal signal, long ageMicros) {}
+
+  /** One GPU's reading with the age its sender reported. */
+  private record GpuEntry(GpuSignal signal, long ageMicros) {}
 
   private SignalCollector(Builder b) {
     this.selfId = b.selfId;
@@ -135,6 +142,25 @@ public final class SignalCollector implements SignalView, AutoCloseable {
     List<AgedSignal> out = new ArrayList<>(received.entries().size());
     for (Entry entry : received.entries()) {
       out.add(new AgedSignal(entry.signal(),
+          Duration.ofNanos(entry.ageMicros() * 1_000 + sinceNanos)));
+    }
+    return out;
+  }
+
+  /** The latest GPU readings of {@code nodeId}, aged as {@link #signals} ages runtimes. */
+  @Override
+  public List<AgedGpuSignal> gpus(String nodeId) {
+    if (selfId.equals(nodeId)) {
+      return local.gpus(nodeId);
+    }
+    Received received = latest.get(nodeId);
+    if (received == null || received.gpus().isEmpty()) {
+      return List.of();
+    }
+    long sinceNanos = Math.max(0, timer.nanoTime() - received.receivedNanos());
+    List<AgedGpuSignal> out = new ArrayList<>(received.gpus().size());
+    for (GpuEntry entry : received.gpus()) {
+      out.add(new AgedGpuSignal(entry.signal(),
           Duration.ofNanos(entry.ageMicros() * 1_000 + sinceNanos)));
     }
     return out;
@@ -337,6 +363,16 @@ public final class SignalCollector implements SignalView, AutoCloseable {
             e.getMessage());
       }
     }
+    List<GpuEntry> gpus = new ArrayList<>(batch.getGpusCount());
+    for (GpuLoad gpu : batch.getGpusList()) {
+      try {
+        gpus.add(new GpuEntry(SignalMapper.fromProto(gpu, receivedAt),
+            Math.max(0, gpu.getAgeMicros())));
+      } catch (IllegalArgumentException e) {
+        LOG.debug("signal from {}: GPU {} ignored: {}", inbound.nodeId, gpu.getUuid(),
+            e.getMessage());
+      }
+    }
     synchronized (this) {
       if (closed || inbound.stopped || inbound.attempt != attempt) {
         return; // a late batch of a stream already replaced or stopped
@@ -349,7 +385,8 @@ public final class SignalCollector implements SignalView, AutoCloseable {
       }
       inbound.failures = 0;
       inbound.lastHeardNanos = receivedNanos;
-      latest.put(inbound.nodeId, new Received(List.copyOf(entries), receivedNanos));
+      latest.put(inbound.nodeId,
+          new Received(List.copyOf(entries), List.copyOf(gpus), receivedNanos));
       changes.incrementAndGet();
     }
     metrics.onBatch(entries.stream().mapToLong(Entry::ageMicros));

@@ -1,6 +1,7 @@
 package dev.meshd.agent.signal;
 
 import dev.meshd.agent.signal.internal.SignalMapper;
+import dev.meshd.core.signal.GpuSignal;
 import dev.meshd.core.signal.RuntimeSignal;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,10 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The sending side of the signal path: follows this agent's {@link SignalSource}, tells a change
- * of content (a queue moved, a runtime went down) from a mere fresher observation, and feeds
- * every open {@link OutboundStream}. A change costs one batch per subscribed router, at most one
- * per stream per {@link #DEFAULT_MIN_INTERVAL}.
+ * The sending side of the signal path: follows this agent's {@link SignalSource} (runtimes) and
+ * {@link GpuSignalSource} (GPU readings), tells a change of content (a queue moved, a runtime went
+ * down, a GPU's memory or utilization moved) from a mere fresher observation, and feeds every
+ * open {@link OutboundStream}. A change of either costs one batch per subscribed router, at most
+ * one per stream per {@link #DEFAULT_MIN_INTERVAL}, carrying both; a fresher observation with the
+ * same content sends nothing, and the next heartbeat carries its age.
  *
  * <p>Thread-safe. {@link #close()} ends every stream normally.
  */
@@ -37,10 +40,12 @@ public final class SignalPublisher implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * @param clock the clock the source stamps observations with; ages are measured on it
+   * @param source this agent's runtimes
+   * @param gpus this agent's GPU readings
+   * @param clock the clock both sources stamp observations with; ages are measured on it
    */
-  public SignalPublisher(String nodeId, SignalSource source, SignalTimer timer, Clock clock,
-      Duration minInterval, MeterRegistry registry) {
+  public SignalPublisher(String nodeId, SignalSource source, GpuSignalSource gpus,
+      SignalTimer timer, Clock clock, Duration minInterval, MeterRegistry registry) {
     this.nodeId = nodeId;
     this.timer = timer;
     this.clock = clock;
@@ -50,15 +55,18 @@ public final class SignalPublisher implements AutoCloseable {
         .description("Open signal streams: out, to routers subscribed to this agent")
         .tag("direction", "out")
         .register(registry);
-    // Listen first, then seed: a scrape in between is seen either way.
+    // Listen first, then seed: a scrape or a reading in between is seen either way.
     source.onSignals(this::onSignals);
-    seed(source.signals());
+    gpus.onGpus(this::onGpus);
+    seed(source.signals(), gpus.gpus());
   }
 
-  private synchronized void seed(List<RuntimeSignal> signals) {
-    if (current.get().version() == 0 && current.get().signals().isEmpty()) {
-      current.set(new OutboundStream.Snapshot(List.copyOf(signals), 0));
-    }
+  private synchronized void seed(List<RuntimeSignal> signals, List<GpuSignal> gpus) {
+    // Before any subscriber exists: a list a listener already delivered is the newer one.
+    OutboundStream.Snapshot now = current.get();
+    current.set(new OutboundStream.Snapshot(
+        now.signals().isEmpty() ? signals : now.signals(),
+        now.gpus().isEmpty() ? gpus : now.gpus(), now.version()));
   }
 
   /** A new stream to {@code sink}; the caller {@link OutboundStream#start() starts} it. */
@@ -95,10 +103,21 @@ public final class SignalPublisher implements AutoCloseable {
 
   private synchronized void onSignals(List<RuntimeSignal> signals) {
     OutboundStream.Snapshot previous = current.get();
-    boolean changed = !SignalMapper.sameContent(previous.signals(), signals);
-    // Fresher observations are kept even when nothing changed: heartbeats then carry their age.
-    current.set(new OutboundStream.Snapshot(List.copyOf(signals),
-        changed ? previous.version() + 1 : previous.version()));
+    publish(new OutboundStream.Snapshot(signals, previous.gpus(), previous.version()),
+        !SignalMapper.sameContent(previous.signals(), signals));
+  }
+
+  private synchronized void onGpus(List<GpuSignal> gpus) {
+    OutboundStream.Snapshot previous = current.get();
+    publish(new OutboundStream.Snapshot(previous.signals(), gpus, previous.version()),
+        !SignalMapper.sameGpuContent(previous.gpus(), gpus));
+  }
+
+  /** Fresher observations are kept even when nothing changed: heartbeats then carry their age. */
+  private void publish(OutboundStream.Snapshot next, boolean changed) {
+    current.set(changed
+        ? new OutboundStream.Snapshot(next.signals(), next.gpus(), next.version() + 1)
+        : next);
     if (changed) {
       for (OutboundStream stream : streams) {
         stream.onChange();

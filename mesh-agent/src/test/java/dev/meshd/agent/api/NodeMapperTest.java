@@ -10,15 +10,26 @@ import dev.meshd.core.capability.RuntimeInfo;
 import dev.meshd.core.capability.RuntimeKind;
 import dev.meshd.core.fleet.FleetMember;
 import dev.meshd.core.fleet.MemberState;
+import dev.meshd.core.policy.StoreSnapshot;
+import dev.meshd.core.signal.AgedGpuSignal;
+import dev.meshd.core.signal.AgedSignal;
+import dev.meshd.core.signal.GpuSignal;
+import dev.meshd.core.signal.SignalView;
+import dev.meshd.proto.v1.Gpu;
 import dev.meshd.proto.v1.Node;
 import dev.meshd.proto.v1.NodeState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class NodeMapperTest {
+
+  private static final Duration STALE_AFTER = Duration.ofSeconds(2);
+  private static final long GB = 1_000_000_000L;
 
   private final Instant t0 = Instant.parse("2026-11-22T08:00:00Z");
 
@@ -104,12 +115,46 @@ class NodeMapperTest {
         ? List.of(new dev.meshd.core.signal.AgedSignal(load, java.time.Duration.ofMillis(250)))
         : List.of();
 
-    Node node = NodeMapper.toNode(member, dev.meshd.core.policy.StoreSnapshot.EMPTY, signals);
+    Node node = NodeMapper.toNode(member, dev.meshd.core.policy.StoreSnapshot.EMPTY, signals,
+        STALE_AFTER);
 
     assertThat(node.getRuntimes(0).getStatus().getHealthy()).isTrue();
     assertThat(node.getRuntimes(0).getStatus().getQueueDepth()).isEqualTo(5);
     assertThat(node.getRuntimes(0).getStatus().getRunningRequests()).isEqualTo(3);
     assertThat(node.getRuntimes(0).getStatus().getAge().getNanos()).isEqualTo(250_000_000);
     assertThat(node.getRuntimes(1).hasStatus()).as("no signal for that runtime").isFalse();
+  }
+
+  @Test
+  void gpusShowAFreshReadingOverTheRecordsFiguresAndTheRecordsOtherwise() {
+    GpuInfo recorded = new GpuInfo(0, "GPU-0", "H100", 80 * GB, 10 * GB, 0.10, "1g.10gb", true,
+        GpuSource.NVML);
+    CapabilityRecord record = new CapabilityRecord(1, "node1", "host-a", "z1", "r1", Map.of(),
+        Set.of("gpu"), "0.1.0", 1, "", "", "", List.of(recorded), List.of());
+    FleetMember member = new FleetMember(record, MemberState.ALIVE, t0, t0, t0);
+    AtomicReference<Duration> age = new AtomicReference<>(Duration.ofSeconds(1));
+    SignalView signals = new SignalView() {
+      @Override
+      public List<AgedSignal> signals(String nodeId) {
+        return List.of();
+      }
+
+      @Override
+      public List<AgedGpuSignal> gpus(String nodeId) {
+        return List.of(new AgedGpuSignal(new GpuSignal(0, "GPU-0", 60 * GB, 80 * GB, 0.90, true,
+            Duration.ofSeconds(5), t0), age.get()));
+      }
+    };
+
+    Gpu fresh = NodeMapper.toNode(member, StoreSnapshot.EMPTY, signals, STALE_AFTER).getGpus(0);
+    assertThat(fresh.getVramUsedBytes()).isEqualTo(60 * GB);
+    assertThat(fresh.getUtilization()).isEqualTo(0.90);
+    assertThat(fresh.getModel()).isEqualTo("H100");
+    assertThat(fresh.getMigProfile()).isEqualTo("1g.10gb");
+
+    age.set(Duration.ofSeconds(8)); // 2 s past the next reading's due time, plus 1 s
+    Gpu stale = NodeMapper.toNode(member, StoreSnapshot.EMPTY, signals, STALE_AFTER).getGpus(0);
+    assertThat(stale.getVramUsedBytes()).isEqualTo(10 * GB);
+    assertThat(stale.getUtilization()).isEqualTo(0.10);
   }
 }

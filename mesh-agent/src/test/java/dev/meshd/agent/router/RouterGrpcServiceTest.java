@@ -140,7 +140,8 @@ class RouterGrpcServiceTest {
             new CandidateBuilder(node -> List.of(new AgedSignal(RuntimeSignal.healthy(
                 RuntimeKind.VLLM, "http://" + node + ":8000", List.of(new ModelLoad(MODEL,
                     node.equals("node1") ? queueOfNode1 : 5, 0, OptionalDouble.empty())),
-                TestMembers.T0), Duration.ofMillis(100))), DispatchLedger.system()),
+                TestMembers.T0), Duration.ofMillis(100))), DispatchLedger.system(),
+                RouterSettings.DEFAULTS.staleAfter()),
             table::get, () -> members, () -> RouterSettings.DEFAULTS, System::nanoTime))
         : Optional.empty();
     RouterGrpcService service = new RouterGrpcService(router,

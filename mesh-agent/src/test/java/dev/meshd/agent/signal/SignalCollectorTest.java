@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.meshd.agent.testing.FakeFleet;
 import dev.meshd.core.fleet.MemberState;
+import dev.meshd.core.signal.AgedGpuSignal;
 import dev.meshd.core.signal.AgedSignal;
+import dev.meshd.core.signal.GpuSignal;
 import dev.meshd.proto.v1.SignalBatch;
 import dev.meshd.proto.v1.SignalServiceGrpc;
 import dev.meshd.proto.v1.WatchSignalsRequest;
@@ -47,6 +49,7 @@ class SignalCollectorTest {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private FakeSignalSource source;
+  private final GpuReadings gpus = new GpuReadings();
   private SignalPublisher publisher;
   private Server server;
   private SignalCollector collector;
@@ -60,7 +63,8 @@ class SignalCollectorTest {
     collector = SignalCollector.builder()
         .selfId("router")
         .fleet(fleet)
-        .local(new LocalSignalView("router", new FakeSignalSource(List.of()), Clock.systemUTC()))
+        .local(new LocalSignalView("router", new FakeSignalSource(List.of()), new GpuReadings(),
+            Clock.systemUTC()))
         .channels(address -> channels.computeIfAbsent(address,
             a -> InProcessChannelBuilder.forName(a).directExecutor().build()))
         .heartbeat(Duration.ofSeconds(10))
@@ -114,6 +118,33 @@ class SignalCollectorTest {
   }
 
   @Test
+  void aGpuReadingReachesTheRouterAgedByTheSendersReportPlusTimeSinceReceipt() {
+    // Read 400 ms before the stream opens, by an agent that reads every 5 s.
+    gpus.accept(List.of(new GpuSignal(0, "GPU-0", 30_000_000_000L, 80_000_000_000L, 0.75, true,
+        Duration.ofSeconds(5), senderClock.instant().minusMillis(400))));
+    fleet.put(FakeFleet.record("g1", name, true), MemberState.ALIVE);
+    collector.start();
+
+    await().atMost(WAIT).until(() -> !collector.gpus("g1").isEmpty());
+    AgedGpuSignal received = collector.gpus("g1").getFirst();
+    assertThat(received.age()).isEqualTo(Duration.ofMillis(400));
+    assertThat(received.signal().uuid()).isEqualTo("GPU-0");
+    assertThat(received.signal().vramUsedBytes()).isEqualTo(30_000_000_000L);
+    assertThat(received.signal().utilization()).isEqualTo(0.75);
+    assertThat(received.signal().refreshInterval()).isEqualTo(Duration.ofSeconds(5));
+
+    routerTime.advance(Duration.ofMillis(600));
+    assertThat(collector.gpus("g1").getFirst().age()).isEqualTo(Duration.ofSeconds(1));
+
+    gpus.accept(List.of(new GpuSignal(0, "GPU-0", 30_000_000_000L, 80_000_000_000L, 0.10, true,
+        Duration.ofSeconds(5), senderClock.instant())));
+    await().atMost(WAIT).until(
+        () -> collector.gpus("g1").getFirst().signal().utilization() == 0.10);
+    assertThat(collector.gpus("g1").getFirst().age()).isEqualTo(Duration.ZERO);
+    assertThat(collector.gpus("g2")).isEmpty();
+  }
+
+  @Test
   void theVersionChangesWithEveryBatchAndEveryNodeForgotten() {
     long before = collector.version();
     fleet.put(FakeFleet.record("g1", name, true), MemberState.ALIVE);
@@ -134,12 +165,29 @@ class SignalCollectorTest {
   @Test
   void theLocalViewsVersionChangesWithEveryObservation() {
     FakeSignalSource own = new FakeSignalSource(List.of());
-    LocalSignalView local = new LocalSignalView("router", own, Clock.systemUTC());
+    LocalSignalView local =
+        new LocalSignalView("router", own, new GpuReadings(), Clock.systemUTC());
     long before = local.version();
 
     own.set(List.of(signal(1, senderClock.instant())));
 
     assertThat(local.version()).isGreaterThan(before);
+  }
+
+  @Test
+  void theLocalViewAgesItsOwnGpuReadingsAndItsVersionChangesWithEachOne() {
+    GpuReadings own = new GpuReadings();
+    LocalSignalView local = new LocalSignalView("router", new FakeSignalSource(List.of()), own,
+        senderClock);
+    long before = local.version();
+
+    own.accept(List.of(new GpuSignal(0, "GPU-0", 1, 2, 0.5, true, Duration.ofSeconds(5),
+        senderClock.instant())));
+    senderClock.advance(Duration.ofMillis(250));
+
+    assertThat(local.version()).isGreaterThan(before);
+    assertThat(local.gpus("router").getFirst().age()).isEqualTo(Duration.ofMillis(250));
+    assertThat(local.gpus("g1")).isEmpty();
   }
 
   @Test
@@ -243,7 +291,7 @@ class SignalCollectorTest {
   private Server startSender(String serverName) throws IOException {
     SignalTimer senderTimer = SignalTimer.system("test-sender");
     toClose.add(senderTimer);
-    publisher = new SignalPublisher("g1", source, senderTimer, senderClock,
+    publisher = new SignalPublisher("g1", source, gpus, senderTimer, senderClock,
         SignalPublisher.DEFAULT_MIN_INTERVAL, new SimpleMeterRegistry());
     toClose.add(publisher);
     return InProcessServerBuilder.forName(serverName).directExecutor()

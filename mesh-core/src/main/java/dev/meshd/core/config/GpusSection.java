@@ -13,7 +13,7 @@ import java.util.Optional;
 final class GpusSection {
 
   static final List<String> KEYS = List.of("source", "simulated", "nvidia-smi", "nvml-library",
-      "refresh-interval", "probe-timeout");
+      "refresh-interval", "probe-timeout", "record-usage-interval");
 
   static final List<String> SIMULATED_KEYS = List.of("model", "count", "vram-gb", "mig-profile");
 
@@ -52,11 +52,15 @@ final class GpusSection {
     // The soname the driver installs (libnvidia-ml.so without .1 exists only with dev packages).
     String nvmlLibrary = gpus.get("nvml-library").parsed(s -> tool(s, configDir).toString())
         .orElse("libnvidia-ml.so.1");
-    // 5 s: usage figures feed metrics and the record; faster would only add driver calls.
+    // 5 s: usage figures feed metrics and the signal path to routers, which judge their age by
+    // this interval; faster would only add driver calls (and, with nvidia-smi, a process each).
     Duration refresh = gpus.get("refresh-interval").duration().orElse(Duration.ofSeconds(5));
     // 10 s: a healthy nvidia-smi answers in well under a second; a hung driver never does.
     Duration timeout = gpus.get("probe-timeout").duration().orElse(Duration.ofSeconds(10));
-    return new GpusConfig(source, simulated, nvidiaSmi, nvmlLibrary, refresh, timeout);
+    Duration recordUsage = gpus.get("record-usage-interval").duration()
+        .orElse(GpusConfig.DEFAULT_RECORD_USAGE_INTERVAL);
+    return new GpusConfig(source, simulated, nvidiaSmi, nvmlLibrary, refresh, timeout,
+        recordUsage);
   }
 
   /**

@@ -17,14 +17,24 @@ public interface SignalView {
    */
   List<AgedSignal> signals(String nodeId);
 
+  /**
+   * The latest reading of each GPU of {@code nodeId}, aged at the time of the call; empty when
+   * none has been received (a node without GPUs, one not yet heard from, or a view that carries
+   * runtime signals only: the capability record's figures then stand).
+   */
+  default List<AgedGpuSignal> gpus(String nodeId) {
+    return List.of();
+  }
+
   /** {@link #version()} of a view that cannot tell when it changes. */
   long UNVERSIONED = -1;
 
   /**
-   * A number that changes whenever any signal this view answers with may have changed (a new
-   * batch, a heartbeat with a newer observation, a node forgotten), so a reader that keeps a copy
-   * of the signals knows when to refresh it; never decreases. {@link #UNVERSIONED} when the view
-   * cannot tell: its readers must then assume every call sees a change.
+   * A number that changes whenever any signal this view answers with, runtime or GPU, may have
+   * changed (a new batch, a heartbeat with a newer observation, a node forgotten), so a reader
+   * that keeps a copy of the signals knows when to refresh it; never decreases. {@link
+   * #UNVERSIONED} when the view cannot tell: its readers must then assume every call sees a
+   * change.
    */
   default long version() {
     return UNVERSIONED;

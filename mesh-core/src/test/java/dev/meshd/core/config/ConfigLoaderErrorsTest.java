@@ -317,12 +317,14 @@ class ConfigLoaderErrorsTest {
         gpus:
           refresh-interval: 5
           probe-timeout: 0s
+          record-usage-interval: 1 minute
         gossip: {sync-interval: 5 minutes}
         """);
 
     assertError(e, 3, "gpus.refresh-interval", "\"5\" (expected: a duration such as 250ms");
     assertError(e, 4, "gpus.probe-timeout", "\"0s\" (expected: a duration > 0)");
-    assertError(e, 5, "gossip.sync-interval", "\"5 minutes\" (expected: a duration");
+    assertError(e, 5, "gpus.record-usage-interval", "\"1 minute\" (expected: a duration");
+    assertError(e, 6, "gossip.sync-interval", "\"5 minutes\" (expected: a duration");
   }
 
   @Test

@@ -66,6 +66,7 @@ class ConfigLoaderTest {
           nvml-library: libnvidia-ml.so.1
           refresh-interval: 1s
           probe-timeout: 3s
+          record-usage-interval: 30s
         runtimes:
           - kind: vllm
             endpoint: http://127.0.0.1:8000
@@ -114,7 +115,7 @@ class ConfigLoaderTest {
         List.of(new SimulatedGpuSpec("H100-80GB", 8, 80, ""),
             new SimulatedGpuSpec("A100-40GB", 1, 40.5, "1g.5gb")),
         root.resolve("bin/nvidia-smi"), "libnvidia-ml.so.1", Duration.ofSeconds(1),
-        Duration.ofSeconds(3)));
+        Duration.ofSeconds(3), Duration.ofSeconds(30)));
     assertThat(config.runtimes()).containsExactly(
         new RuntimeConfig(RuntimeKind.VLLM, URI.create("http://127.0.0.1:8000"),
             List.of("llama-3.1-8b")),
@@ -153,7 +154,7 @@ class ConfigLoaderTest {
     assertThat(config.raft()).isEqualTo(new RaftConfig(root.resolve("data/n1"), List.of()));
     assertThat(config.gpus()).isEqualTo(new GpusConfig(GpuSourceSetting.AUTO, List.of(),
         Path.of("nvidia-smi"), "libnvidia-ml.so.1", Duration.ofSeconds(5),
-        Duration.ofSeconds(10)));
+        Duration.ofSeconds(10), Duration.ofSeconds(60)));
     assertThat(config.runtimes()).isEmpty();
     assertThat(config.fabric()).isEqualTo(new FabricConfig(FabricConfig.KNOWN_GROUPS, "auto"));
     assertThat(config.telemetry()).isEqualTo(new TelemetryConfig(Optional.empty(), "meshd"));

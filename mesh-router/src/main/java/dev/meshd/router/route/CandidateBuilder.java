@@ -1,7 +1,6 @@
 package dev.meshd.router.route;
 
 import dev.meshd.core.capability.CapabilityRecord;
-import dev.meshd.core.capability.GpuInfo;
 import dev.meshd.core.capability.RuntimeInfo;
 import dev.meshd.core.fleet.FleetMember;
 import dev.meshd.core.policy.LinkState;
@@ -9,6 +8,7 @@ import dev.meshd.core.policy.LinkStatus;
 import dev.meshd.core.policy.Placement;
 import dev.meshd.core.policy.StageLink;
 import dev.meshd.core.signal.AgedSignal;
+import dev.meshd.core.signal.GpuUsage;
 import dev.meshd.core.signal.ModelLoad;
 import dev.meshd.core.signal.SignalView;
 import dev.meshd.router.Candidate;
@@ -28,7 +28,10 @@ import java.util.OptionalDouble;
  * <p>A placed model's candidates are the nodes its placements name (the first stage's node for a
  * pipeline, with the slowest negotiated stage link); a model without a placement goes to every
  * node whose runtime serves it, whatever the node's state (the filters then say why a node is not
- * eligible, so a decision stays explainable). Stateless apart from the injected views.
+ * eligible, so a decision stays explainable). A node's GPU memory and utilization come from the
+ * freshest source ({@link GpuUsage#freshest}): its GPU readings from the signal path while they
+ * are fresh under the router's staleness bound, else the figures of its capability record.
+ * Stateless apart from the injected views.
  */
 public final class CandidateBuilder {
 
@@ -40,11 +43,25 @@ public final class CandidateBuilder {
 
   private final SignalView signals;
   private final DispatchLedger ledger;
+  private final Duration staleAfter;
 
-  public CandidateBuilder(SignalView signals, DispatchLedger ledger) {
+  /**
+   * @param staleAfter the router's staleness bound ({@code router.stale-after}): a node's GPU
+   *     readings are used while they are fresh under it
+   */
+  public CandidateBuilder(SignalView signals, DispatchLedger ledger, Duration staleAfter) {
     this.signals = signals;
     this.ledger = ledger;
+    this.staleAfter = staleAfter;
   }
+
+  /**
+   * Candidates and how long they stay as built: the time until the first GPU reading they took
+   * figures from turns stale, when their figures would fall back to the record's.
+   *
+   * @param gpuFiguresFor empty when no candidate took GPU figures from a reading
+   */
+  record Built(List<Candidate> candidates, Optional<Duration> gpuFiguresFor) {}
 
   /** {@link SignalView#version()} of the signals candidates are built from. */
   long signalsVersion() {
@@ -57,14 +74,45 @@ public final class CandidateBuilder {
 
   /** The candidates for {@code model}; empty when nothing places or serves it (unknown model). */
   public List<Candidate> build(String model, RoutingTable table, List<FleetMember> members) {
+    return buildTimed(model, table, members).candidates();
+  }
+
+  /** {@link #build}, with how long the GPU figures of the candidates stay as they are. */
+  Built buildTimed(String model, RoutingTable table, List<FleetMember> members) {
+    Freshness freshness = new Freshness();
+    List<Candidate> candidates = build(model, table, members, freshness);
+    return new Built(candidates, Optional.ofNullable(freshness.shortest));
+  }
+
+  /** The shortest time a GPU reading used in one build stays fresh; one build's, one thread's. */
+  private static final class Freshness {
+    Duration shortest;
+
+    void add(Optional<Duration> freshFor) {
+      freshFor.ifPresent(d -> shortest = shortest == null || d.compareTo(shortest) < 0
+          ? d : shortest);
+    }
+  }
+
+  /** A node's GPUs with usage from the freshest source, noting how long that holds. */
+  private GpuUsage gpus(CapabilityRecord record, Freshness freshness) {
+    GpuUsage usage = GpuUsage.freshest(record.gpus(), signals.gpus(record.nodeId()), staleAfter);
+    freshness.add(usage.freshFor());
+    return usage;
+  }
+
+  private List<Candidate> build(String model, RoutingTable table, List<FleetMember> members,
+      Freshness freshness) {
     List<Placement> placements = table.placementsOf(model);
     List<Candidate> out = new ArrayList<>();
     if (placements.isEmpty()) {
       for (FleetMember m : members) {
+        GpuUsage gpus = null; // read once per node, and only for a node that serves the model
         for (RuntimeInfo runtime : m.record().runtimes()) {
           if (runtime.models().contains(model)) {
+            gpus = gpus != null ? gpus : gpus(m.record(), freshness);
             out.add(candidate(model, m.record(), m, runtime, table.drainedNodes().contains(
-                m.nodeId()), Optional.empty()));
+                m.nodeId()), Optional.empty(), gpus));
           }
         }
       }
@@ -88,11 +136,13 @@ public final class CandidateBuilder {
         }
         List<RuntimeInfo> serving = member.record().runtimes().stream()
             .filter(r -> r.models().contains(model)).toList();
+        GpuUsage gpus = gpus(member.record(), freshness);
         if (serving.isEmpty()) {
-          out.add(notServed(model, member, draining, slowest));
+          out.add(notServed(model, member, draining, slowest, gpus));
         }
         for (RuntimeInfo runtime : serving) {
-          Candidate c = candidate(model, member.record(), member, runtime, draining, slowest);
+          Candidate c = candidate(model, member.record(), member, runtime, draining, slowest,
+              gpus);
           out.add(broken.map(reason -> unhealthy(c, reason)).orElse(c));
         }
       }
@@ -141,7 +191,7 @@ public final class CandidateBuilder {
   }
 
   private Candidate candidate(String model, CapabilityRecord record, FleetMember member,
-      RuntimeInfo runtime, boolean draining, Optional<LinkSummary> slowest) {
+      RuntimeInfo runtime, boolean draining, Optional<LinkSummary> slowest, GpuUsage gpus) {
     Optional<AgedSignal> signal = signals.signals(record.nodeId()).stream()
         .filter(s -> s.signal().endpoint().equals(runtime.endpoint()))
         .findFirst();
@@ -156,7 +206,7 @@ public final class CandidateBuilder {
         load.map(ModelLoad::runningRequests).orElse(0.0),
         load.map(ModelLoad::kvCacheUsage).orElse(OptionalDouble.empty()),
         load.map(ModelLoad::decodeTokensPerSecond).orElse(OptionalDouble.empty()),
-        vramFreeRatio(record), meanUtilization(record), age,
+        gpus.vramFreeRatio(), gpus.meanUtilization(), age,
         ledger.sentWithin(key, age), slowest);
   }
 
@@ -168,12 +218,12 @@ public final class CandidateBuilder {
   }
 
   private static Candidate notServed(String model, FleetMember member, boolean draining,
-      Optional<LinkSummary> slowest) {
+      Optional<LinkSummary> slowest, GpuUsage gpus) {
     CapabilityRecord r = member.record();
     return new Candidate(r.nodeId(), r.hostId(), r.zone(), r.region(), "", model,
         member.state().isRoutable(), draining, false, "no runtime on the node serves " + model,
-        0, 0, OptionalDouble.empty(), OptionalDouble.empty(), vramFreeRatio(r),
-        meanUtilization(r), NO_SIGNAL_AGE, 0, slowest);
+        0, 0, OptionalDouble.empty(), OptionalDouble.empty(), gpus.vramFreeRatio(),
+        gpus.meanUtilization(), NO_SIGNAL_AGE, 0, slowest);
   }
 
   private static Candidate unhealthy(Candidate c, String reason) {
@@ -181,18 +231,6 @@ public final class CandidateBuilder {
         c.alive(), c.draining(), false, reason, c.queueDepth(), c.runningRequests(),
         c.kvCacheUsage(), c.decodeTokensPerSecond(), c.vramFreeRatio(), c.gpuUtilization(),
         c.signalAge(), c.routedSinceSignal(), c.slowestLink());
-  }
-
-  static double vramFreeRatio(CapabilityRecord record) {
-    long total = record.vramTotalBytes();
-    if (total <= 0) {
-      return 0;
-    }
-    return Math.clamp(1.0 - (double) record.vramUsedBytes() / total, 0.0, 1.0);
-  }
-
-  static double meanUtilization(CapabilityRecord record) {
-    return record.gpus().stream().mapToDouble(GpuInfo::utilization).average().orElse(0);
   }
 
   /** Two placements naming the same node give one candidate per runtime, draining if either says so. */

@@ -5,6 +5,7 @@ import dev.meshd.core.policy.Policy;
 import dev.meshd.core.signal.SignalView;
 import dev.meshd.router.Candidate;
 import dev.meshd.router.CandidateColumns;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +27,9 @@ import java.util.function.Supplier;
  *   <li>Requests this router sends are counted into the columns as they are recorded, so
  *       consecutive decisions spread as they do on freshly built candidates.
  *   <li>A change of the routing table (policies, placements, drains: operator writes, rare)
- *       rebuilds before the next decision, so it applies to every request after it.
+ *       rebuilds before the next decision, so it applies to every request after it. So does a
+ *       GPU reading whose figures the columns hold turning stale (a node whose signals stopped:
+ *       its figures fall back to its record's), since no input changes when it does.
  *   <li>A change of the fleet snapshot or of the signals' {@link SignalView#version()} (many
  *       per second in a large fleet) is seen by the next decision, which rebuilds the model's
  *       columns off its own thread, at most every {@link #MIN_REBUILD_INTERVAL_NANOS}, and
@@ -45,6 +48,8 @@ public final class CandidateTables {
   public static final long MIN_REBUILD_INTERVAL_NANOS = 2_000_000L;
   /** Columns this old with changed inputs are rebuilt before deciding: 100 ms. */
   public static final long SYNC_REBUILD_AFTER_NANOS = 100_000_000L;
+  /** The longest a GPU reading is taken to stay fresh when timing a rebuild. */
+  private static final Duration MAX_GPU_FRESHNESS = Duration.ofHours(1);
 
   private final CandidateBuilder builder;
   private final Supplier<RoutingTable> table;
@@ -58,14 +63,24 @@ public final class CandidateTables {
    * One model's columns and what they were built from.
    *
    * @param exact false when a dispatch raced the build, so a count may be missing: rebuild soon
+   * @param gpuFreshUntilNanos when the first GPU reading the columns took figures from turns
+   *     stale (on the {@code nanoTime} clock), after which the node's figures are the record's;
+   *     meaningless when {@code gpuExpires} is false (every GPU figure is the record's)
    */
   record Entry(RoutingTable table, List<FleetMember> members, long signalsVersion,
-      CandidateColumns columns, Optional<Policy> policy, boolean exact) {
+      CandidateColumns columns, Optional<Policy> policy, boolean exact, boolean gpuExpires,
+      long gpuFreshUntilNanos) {
 
     boolean builtFrom(RoutingTable t, List<FleetMember> m, long signals) {
       // Identity: both are immutable snapshots replaced on change, and equals would walk them.
       return exact && table == t && members == m && signalsVersion == signals
           && signals != SignalView.UNVERSIONED;
+    }
+
+    /** A GPU reading behind these columns has turned stale: their figures are no longer so. */
+    boolean gpuFiguresExpired(long nowNanos) {
+      // A difference, not a comparison: nanoTime may wrap.
+      return gpuExpires && nowNanos - gpuFreshUntilNanos > 0;
     }
   }
 
@@ -94,12 +109,15 @@ public final class CandidateTables {
     RoutingTable t = table.get();
     List<FleetMember> m = members.get();
     long signals = builder.signalsVersion();
+    long now = nanoTime.getAsLong();
     Entry entry = entries.get(model);
-    if (entry != null && entry.builtFrom(t, m, signals)) {
+    boolean expired = entry != null && entry.gpuFiguresExpired(now);
+    if (entry != null && !expired && entry.builtFrom(t, m, signals)) {
       return Optional.of(entry);
     }
-    long now = nanoTime.getAsLong();
-    if (entry == null || entry.table() != t
+    // A GPU reading that turned stale changes figures without any input changing, like a store
+    // change: rebuild before deciding, so that columns equal freshly built candidates.
+    if (entry == null || entry.table() != t || expired
         || now - entry.columns().builtAtNanos() > SYNC_REBUILD_AFTER_NANOS) {
       return Optional.ofNullable(rebuild(model));
     }
@@ -128,19 +146,29 @@ public final class CandidateTables {
     long signals = builder.signalsVersion();
     long dispatchesBefore = builder.ledger().dispatches();
     long builtAt = nanoTime.getAsLong();
-    List<Candidate> candidates = builder.build(model, t, m);
+    CandidateBuilder.Built built = builder.buildTimed(model, t, m);
+    List<Candidate> candidates = built.candidates();
     if (candidates.isEmpty()) {
       entries.remove(model);
       return null;
     }
     CandidateColumns columns = CandidateColumns.of(candidates, builtAt);
+    // Ages were taken at or after builtAt, so counting from it never keeps a reading too long;
+    // a freshness beyond an hour (a sender announcing a very long read interval) is cut to one,
+    // which costs at most a rebuild.
+    boolean gpuExpires = built.gpuFiguresFor().isPresent();
+    long gpuFreshUntil = builtAt + built.gpuFiguresFor()
+        .map(d -> d.isNegative() ? Duration.ZERO : d)
+        .map(d -> d.compareTo(MAX_GPU_FRESHNESS) > 0 ? MAX_GPU_FRESHNESS : d)
+        .orElse(Duration.ZERO).toNanos();
     Entry entry = new Entry(t, m, signals, columns,
-        PolicyMatcher.match(model, t.policies()), true);
+        PolicyMatcher.match(model, t.policies()), true, gpuExpires, gpuFreshUntil);
     entries.put(model, entry);
     if (builder.ledger().dispatches() != dispatchesBefore) {
       // A dispatch recorded during the build may be in neither the counts read nor the new
       // columns' counters: decide on these columns, but build them again soon.
-      entry = new Entry(t, m, signals, columns, entry.policy(), false);
+      entry = new Entry(t, m, signals, columns, entry.policy(), false, gpuExpires,
+          gpuFreshUntil);
       entries.put(model, entry);
     }
     return entry;

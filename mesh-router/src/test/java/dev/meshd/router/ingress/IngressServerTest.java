@@ -419,7 +419,8 @@ class IngressServerTest {
   private void startIngress(Duration drainTimeout) throws IOException {
     DispatchLedger ledger = DispatchLedger.system();
     Router router = new Router(new Strategies(new Random(1)),
-        new CandidateBuilder(node -> signals.getOrDefault(node, List.of()), ledger), table::get,
+        new CandidateBuilder(node -> signals.getOrDefault(node, List.of()), ledger,
+            RouterSettings.DEFAULTS.staleAfter()), table::get,
         () -> List.copyOf(members), () -> RouterSettings.DEFAULTS, System::nanoTime);
     ingress = IngressServer.start(
         IngressSettings.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))

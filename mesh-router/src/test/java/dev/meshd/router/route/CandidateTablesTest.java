@@ -7,7 +7,9 @@ import dev.meshd.core.capability.RuntimeInfo;
 import dev.meshd.core.capability.RuntimeKind;
 import dev.meshd.core.fleet.FleetMember;
 import dev.meshd.core.fleet.MemberState;
+import dev.meshd.core.signal.AgedGpuSignal;
 import dev.meshd.core.signal.AgedSignal;
+import dev.meshd.core.signal.GpuSignal;
 import dev.meshd.core.signal.ModelLoad;
 import dev.meshd.core.signal.RuntimeSignal;
 import dev.meshd.core.signal.SignalView;
@@ -48,6 +50,8 @@ class CandidateTablesTest {
   private final AtomicReference<RoutingTable> table = new AtomicReference<>(RoutingTable.EMPTY);
   private final DispatchLedger ledger = new DispatchLedger(nanos::get);
   private final Queue<Runnable> background = new ArrayDeque<>();
+  /** Each node's GPU reading with the time it was taken on {@link #nanos}. */
+  private final Map<String, Map.Entry<GpuSignal, Long>> gpus = new ConcurrentHashMap<>();
   private final SignalView view = new SignalView() {
     @Override
     public List<AgedSignal> signals(String nodeId) {
@@ -55,11 +59,19 @@ class CandidateTablesTest {
     }
 
     @Override
+    public List<AgedGpuSignal> gpus(String nodeId) {
+      Map.Entry<GpuSignal, Long> reading = gpus.get(nodeId);
+      return reading == null ? List.of() : List.of(new AgedGpuSignal(reading.getKey(),
+          Duration.ofNanos(nanos.get() - reading.getValue())));
+    }
+
+    @Override
     public long version() {
       return signalsVersion.get();
     }
   };
-  private final CandidateBuilder builder = new CandidateBuilder(view, ledger);
+  private final CandidateBuilder builder =
+      new CandidateBuilder(view, ledger, RouterSettings.DEFAULTS.staleAfter());
   private final CandidateTables tables =
       new CandidateTables(builder, table::get, members::get, nanos::get, background::add);
 
@@ -125,6 +137,29 @@ class CandidateTablesTest {
 
     assertThat(columns()).isSameAs(first);
     assertThat(background).hasSize(1);
+  }
+
+  @Test
+  void aGpuReadingTurningStaleRebuildsBeforeTheNextDecision() {
+    members.set(List.of(CandidateBuilderTest.member("n1")));
+    gpus.put("n1", Map.entry(new GpuSignal(0, "GPU-n1", 60_000_000_000L, 80_000_000_000L, 0.9,
+        true, Duration.ofSeconds(5), T0), nanos.get()));
+    signalsVersion.incrementAndGet();
+    CandidateColumns fresh = columns();
+    assertThat(fresh.gpuUtilization(0)).isEqualTo(0.9);
+
+    // No input changes (no batch, no member, no store write) while the reading ages past
+    // stale-after (2 s) beyond the next reading's due time (5 s).
+    nanos.addAndGet(7_000 * MS);
+    assertThat(columns()).as("still fresh at the bound").isSameAs(fresh);
+    nanos.addAndGet(1 * MS);
+
+    CandidateColumns next = columns();
+    assertThat(next).isNotSameAs(fresh);
+    assertThat(next.gpuUtilization(0)).as("the record's figure").isEqualTo(0.1);
+    assertThat(next.vramFreeRatio(0)).isEqualTo(1 - 10.0 / 80);
+    assertThat(background).as("rebuilt before deciding, not in the background").isEmpty();
+    assertThat(columns()).as("and kept: the record's figures do not expire").isSameAs(next);
   }
 
   @Test

@@ -51,7 +51,8 @@ class RouterTest {
   private final AtomicLong nanos = new AtomicLong(5_000_000_000L);
   private final DispatchLedger ledger = new DispatchLedger(nanos::get);
   private final Router router = new Router(new Strategies(new Random(7)),
-      new CandidateBuilder(node -> signals.getOrDefault(node, List.of()), ledger), table::get,
+      new CandidateBuilder(node -> signals.getOrDefault(node, List.of()), ledger,
+          RouterSettings.DEFAULTS.staleAfter()), table::get,
       () -> List.copyOf(members), settings::get, nanos::get);
 
   @Test

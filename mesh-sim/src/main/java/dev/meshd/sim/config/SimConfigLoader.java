@@ -457,7 +457,9 @@ public final class SimConfigLoader {
 
   private static SimConfig.Signals signals(MappingReader s) {
     // Runtime figures: scraped every 500 ms (the agent's default) and pushed; a few ms within a
-    // cell, tens of ms across. GPU figures ride the capability record: every 5 s, slower.
+    // cell, tens of ms across. GPU figures: read every 5 s (gpus.refresh-interval). Their delays
+    // are those of the gossiped record they used to ride, kept so that runs compare with the
+    // published ones; the agent now streams them like runtime figures (docs/simulation.md).
     return new SimConfig.Signals(
         signal(s.get("runtime").mapping(SIGNAL), Duration.ofMillis(500), Duration.ofMillis(1),
             Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(80)),

@@ -1,35 +1,50 @@
 package dev.meshd.agent.signal.internal;
 
 import dev.meshd.core.capability.RuntimeKind;
+import dev.meshd.core.signal.GpuSignal;
 import dev.meshd.core.signal.ModelLoad;
 import dev.meshd.core.signal.RuntimeSignal;
+import dev.meshd.proto.v1.GpuLoad;
 import dev.meshd.proto.v1.RuntimeLoad;
 import dev.meshd.proto.v1.RuntimeModelLoad;
 import dev.meshd.proto.v1.SignalBatch;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * Maps load signals between the domain records and {@code meshd.v1.SignalBatch}. Ages travel as
- * microseconds measured on the sender's clock; the receiver never reads the sender's wall-clock
- * time. Stateless.
+ * Maps load signals (runtimes' and GPUs') between the domain records and {@code
+ * meshd.v1.SignalBatch}. Ages travel as microseconds measured on the sender's clock; the receiver
+ * never reads the sender's wall-clock time. Stateless.
  */
 public final class SignalMapper {
 
   private SignalMapper() {}
 
-  /** One batch of {@code signals}, each aged at {@code now} by the sender's clock. */
+  /** One batch of runtime {@code signals} only, each aged at {@code now} by the sender's clock. */
   public static SignalBatch toBatch(String nodeId, long sequence, List<RuntimeSignal> signals,
       Instant now, boolean heartbeat) {
+    return toBatch(nodeId, sequence, signals, List.of(), now, heartbeat);
+  }
+
+  /**
+   * One batch of runtime {@code signals} and {@code gpus} readings, each aged at {@code now} by
+   * the sender's clock.
+   */
+  public static SignalBatch toBatch(String nodeId, long sequence, List<RuntimeSignal> signals,
+      List<GpuSignal> gpus, Instant now, boolean heartbeat) {
     SignalBatch.Builder batch = SignalBatch.newBuilder()
         .setNodeId(nodeId)
         .setSequence(sequence)
         .setHeartbeat(heartbeat);
     for (RuntimeSignal signal : signals) {
       batch.addRuntimes(toProto(signal, ageMicros(signal.observedAt(), now)));
+    }
+    for (GpuSignal gpu : gpus) {
+      batch.addGpus(toProto(gpu, ageMicros(gpu.observedAt(), now)));
     }
     return batch.build();
   }
@@ -61,6 +76,51 @@ public final class SignalMapper {
       out.addModels(model);
     }
     return out.build();
+  }
+
+  static GpuLoad toProto(GpuSignal gpu, long ageMicros) {
+    return GpuLoad.newBuilder()
+        .setIndex(gpu.index())
+        .setUuid(gpu.uuid())
+        .setVramUsedBytes(gpu.vramUsedBytes())
+        .setVramTotalBytes(gpu.vramTotalBytes())
+        .setUtilization(gpu.utilization())
+        .setHealthy(gpu.healthy())
+        .setAgeMicros(ageMicros)
+        .setRefreshIntervalMicros(gpu.refreshInterval().toNanos() / 1_000)
+        .build();
+  }
+
+  /**
+   * The domain reading of one received GPU entry; {@code observedAt} is an estimate on the
+   * receiver's clock, {@code receivedAt} minus the reported age.
+   *
+   * @throws IllegalArgumentException when the entry breaks a rule of the domain record (a
+   *     negative byte count or interval, a utilization outside 0..1)
+   */
+  public static GpuSignal fromProto(GpuLoad gpu, Instant receivedAt) {
+    if (gpu.getIndex() < 0) {
+      // uint32 on the wire: Java sees an index above 2^31 as negative.
+      throw new IllegalArgumentException("index: " + Integer.toUnsignedString(gpu.getIndex())
+          + " (expected: 0.." + Integer.MAX_VALUE + ")");
+    }
+    return new GpuSignal(gpu.getIndex(), gpu.getUuid(), gpu.getVramUsedBytes(),
+        gpu.getVramTotalBytes(), gpu.getUtilization(), gpu.getHealthy(),
+        Duration.of(gpu.getRefreshIntervalMicros(), ChronoUnit.MICROS),
+        receivedAt.minus(Math.max(0, gpu.getAgeMicros()), ChronoUnit.MICROS));
+  }
+
+  /** True when {@code a} and {@code b} say the same about every GPU, reading times aside. */
+  public static boolean sameGpuContent(List<GpuSignal> a, List<GpuSignal> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).sameContent(b.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

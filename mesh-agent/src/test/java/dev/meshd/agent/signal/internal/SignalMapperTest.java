@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meshd.core.capability.RuntimeKind;
+import dev.meshd.core.signal.GpuSignal;
 import dev.meshd.core.signal.ModelLoad;
 import dev.meshd.core.signal.RuntimeSignal;
+import dev.meshd.proto.v1.GpuLoad;
 import dev.meshd.proto.v1.RuntimeLoad;
 import dev.meshd.proto.v1.RuntimeModelLoad;
 import dev.meshd.proto.v1.SignalBatch;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -99,5 +102,62 @@ class SignalMapperTest {
     // Present means measured: a sender that sets 0 breaks the contract, it is not "idle".
     assertThatThrownBy(() -> SignalMapper.fromProto(zeroRate, RECEIVED))
         .hasMessageContaining("decodeTokensPerSecond");
+  }
+
+  @Test
+  void aGpuReadingCrossesTheWireWithItsAgeAndReadIntervalNotItsWallClockTime() {
+    GpuSignal reading = new GpuSignal(3, "GPU-3", 30_000_000_000L, 80_000_000_000L, 0.75, true,
+        Duration.ofSeconds(5), SENT.minusMillis(1_500));
+    RuntimeSignal runtime = RuntimeSignal.healthy(RuntimeKind.VLLM, "http://127.0.0.1:8000",
+        List.of(), SENT);
+
+    SignalBatch batch = SignalMapper.toBatch("g1", 1, List.of(runtime), List.of(reading), SENT,
+        false);
+
+    GpuLoad wire = batch.getGpus(0);
+    assertThat(wire.getIndex()).isEqualTo(3);
+    assertThat(wire.getUuid()).isEqualTo("GPU-3");
+    assertThat(wire.getVramUsedBytes()).isEqualTo(30_000_000_000L);
+    assertThat(wire.getVramTotalBytes()).isEqualTo(80_000_000_000L);
+    assertThat(wire.getUtilization()).isEqualTo(0.75);
+    assertThat(wire.getHealthy()).isTrue();
+    assertThat(wire.getAgeMicros()).isEqualTo(1_500_000);
+    assertThat(wire.getRefreshIntervalMicros()).isEqualTo(5_000_000);
+    GpuSignal back = SignalMapper.fromProto(wire, RECEIVED);
+    assertThat(back.observedAt()).isEqualTo(RECEIVED.minusMillis(1_500));
+    assertThat(back.sameContent(reading)).isTrue();
+    assertThat(back).isEqualTo(new GpuSignal(3, "GPU-3", 30_000_000_000L, 80_000_000_000L, 0.75,
+        true, Duration.ofSeconds(5), RECEIVED.minusMillis(1_500)));
+    // A batch without GPUs (a node without any, or a runtime-only sender) has none.
+    assertThat(SignalMapper.toBatch("g1", 1, List.of(runtime), SENT, false).getGpusCount())
+        .isZero();
+  }
+
+  @Test
+  void sameGpuContentIgnoresReadingTimesOnly() {
+    GpuSignal a = new GpuSignal(0, "GPU-0", 1, 2, 0.5, true, Duration.ofSeconds(5), SENT);
+    GpuSignal later = new GpuSignal(0, "GPU-0", 1, 2, 0.5, true, Duration.ofSeconds(5),
+        SENT.plusSeconds(5));
+    GpuSignal busier = new GpuSignal(0, "GPU-0", 1, 2, 0.51, true, Duration.ofSeconds(5), SENT);
+    GpuSignal fuller = new GpuSignal(0, "GPU-0", 2, 2, 0.5, true, Duration.ofSeconds(5), SENT);
+
+    assertThat(SignalMapper.sameGpuContent(List.of(a), List.of(later))).isTrue();
+    assertThat(SignalMapper.sameGpuContent(List.of(a), List.of(busier))).isFalse();
+    assertThat(SignalMapper.sameGpuContent(List.of(a), List.of(fuller))).isFalse();
+    assertThat(SignalMapper.sameGpuContent(List.of(a), List.of())).isFalse();
+  }
+
+  @Test
+  void aGpuEntryThatBreaksTheDomainRulesIsRefused() {
+    GpuLoad overfull = GpuLoad.newBuilder().setUuid("GPU-0").setUtilization(1.5).build();
+    GpuLoad negative = GpuLoad.newBuilder().setUuid("GPU-0").setVramUsedBytes(-1).build();
+    GpuLoad hugeIndex = GpuLoad.newBuilder().setUuid("GPU-0").setIndex(-1).build();
+
+    assertThatThrownBy(() -> SignalMapper.fromProto(overfull, RECEIVED))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("utilization");
+    assertThatThrownBy(() -> SignalMapper.fromProto(negative, RECEIVED))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vram");
+    assertThatThrownBy(() -> SignalMapper.fromProto(hugeIndex, RECEIVED))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("index: 4294967295");
   }
 }
