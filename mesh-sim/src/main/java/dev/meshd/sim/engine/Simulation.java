@@ -231,7 +231,7 @@ public final class Simulation implements Workers.Listener {
     long cpuStart = threads.getCurrentThreadCpuTime();
     for (int w = 0; w < fleet.size; w++) {
       // Publication 0: every router starts knowing every worker idle (RouterView agrees).
-      board.publishRuntime(w, 0, 0, 0, 0, 0, null);
+      board.publishRuntime(w, 0, 0, 0, 0, 0, 0, null);
       board.publishGpu(w, 0, 1.0 - (double) fleet.weightsBytes[w] / fleet.vramBytes[w], 0,
           null);
       events.schedule(1 + (long) (signals.nextDouble() * runtimePeriod), PUBLISH_RUNTIME, w, 0);
@@ -479,7 +479,7 @@ public final class Simulation implements Workers.Listener {
     double kv = fleet.kvCapacityBytes[w] == 0 ? 1.0
         : Math.min(1.0, (double) held / fleet.kvCapacityBytes[w]);
     int k = board.publishRuntime(w, now, workers.waitingCount[w], workers.used[w], kv,
-        workers.generated[w], signals);
+        workers.generated[w], workers.interTokenSeconds[w], signals);
     targets[fleet.model[w]].runtimeLog.add(now, fleet.indexInModel[w], k);
     deliveries += cells;
     double vramUse = (double) (fleet.weightsBytes[w] + held) / fleet.vramBytes[w];

@@ -59,6 +59,12 @@ final class Workers {
   final double[] busyNanos;
   /** Tokens decoded, all requests together: the runtime's generation counter. */
   final double[] generated;
+  /**
+   * Seconds between consecutive tokens, summed over every decoding request: the {@code _sum} of
+   * the runtime's inter-token latency histogram, whose {@code _count} is {@link #generated}.
+   * Time a decoding request waits out another's prefill counts, as it does in vLLM's histogram.
+   */
+  final double[] interTokenSeconds;
   private final boolean[] windowOpen;
 
   Workers(Fleet fleet, RequestTable requests, WorkerTimers timers, Listener listener,
@@ -87,6 +93,7 @@ final class Workers {
     last = new long[n];
     busyNanos = new double[n];
     generated = new double[n];
+    interTokenSeconds = new double[n];
     windowOpen = new boolean[n];
     for (int w = 0; w < n; w++) {
       waiting[w] = new IntQueue();
@@ -118,11 +125,12 @@ final class Workers {
       return;
     }
     last[w] = now;
+    int n = decoding[w];
+    interTokenSeconds[w] += n * dt / 1e9;
     if (prefillHead[w] >= 0) {
       busyNanos[w] += dt;
       return;
     }
-    int n = decoding[w];
     if (n == 0) {
       return;
     }

@@ -7,20 +7,24 @@ import org.junit.jupiter.api.Test;
 /** The decode rate a simulated runtime publishes, measured as the agent measures a real one. */
 class DecodeRateTest {
 
-  private static final long SECOND = 1_000_000_000L;
-
   @Test
-  void tokensPerSecondPerMeanRunningRequest() {
-    // 1,200 tokens in 0.5 s while the batch went from 20 to 28 (mean 24): 100 tokens/s each.
-    assertThat(SignalBoard.decodeRate(1200, SECOND / 2, 20, 28, Double.NaN)).isEqualTo(100.0);
+  void tokensOverTheSecondsBetweenConsecutiveTokens() {
+    // 1,200 tokens whose inter-token intervals add up to 12 request-seconds: 100 tokens/s each.
+    assertThat(SignalBoard.decodeRate(1200, 12.0, Double.NaN)).isEqualTo(100.0);
   }
 
   @Test
-  void anIdleWindowKeepsTheLastFigureAndNothingMeasuredStaysUnknown() {
-    assertThat(SignalBoard.decodeRate(0, SECOND, 0, 0, 42.0)).isEqualTo(42.0);
-    assertThat(SignalBoard.decodeRate(0, SECOND, 3, 3, 42.0)).isEqualTo(42.0);
-    assertThat(SignalBoard.decodeRate(0, SECOND, 0, 0, Double.NaN)).isNaN();
-    // A request that finished within the window: tokens, but no one running at either end.
-    assertThat(SignalBoard.decodeRate(50, SECOND, 0, 0, 42.0)).isEqualTo(42.0);
+  void aWindowWithoutTokensKeepsTheLastFigureAndNothingMeasuredStaysUnknown() {
+    assertThat(SignalBoard.decodeRate(0, 0, 42.0)).isEqualTo(42.0);
+    // Requests waited out a prefill the whole window: time, no token.
+    assertThat(SignalBoard.decodeRate(0, 3.0, 42.0)).isEqualTo(42.0);
+    assertThat(SignalBoard.decodeRate(0, 0, Double.NaN)).isNaN();
+  }
+
+  @Test
+  void aShortRequestWithinOneWindowIsMeasuredToo() {
+    // 50 tokens by a request that started and finished between two publications, 1 s of
+    // decoding: the counter divided by the running requests at the ends (0 and 0) had nothing.
+    assertThat(SignalBoard.decodeRate(50, 1.0, 42.0)).isEqualTo(50.0);
   }
 }
