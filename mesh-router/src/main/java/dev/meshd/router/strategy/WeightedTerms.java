@@ -52,19 +52,22 @@ final class WeightedTerms {
    * so a queue-only estimate spreads requests by count, as if a slow GPU were a fast one.
    * Measured in the simulator (docs/simulation.md, "Tuning hybrid"): on the heterogeneous fleet
    * at 80% of capacity, going from 0 to 0.2 halves hybrid's p95 and p99; 0.1 to 0.3 lie within a
-   * few percent of each other and 0.5 is worse, so 0.2 sits in the middle of the flat range.
+   * few percent of each other and 0.5 is worse. 0.15 with the cube root of the speed below
+   * (re-tuned once the rate was measured from inter-token latency) lowers p95 and p99 by 0-3%
+   * against 0.2 with the fourth root on every seed tried, held-out seeds included.
    */
-  static final double RUNNING_SHARE = 0.2;
+  static final double RUNNING_SHARE = 0.15;
 
   /*
    * hybrid's speed. A target whose runtime measures its decode rate (tokens/s per running
-   * request, Candidate#decodeTokensPerSecond) has its queue term scaled by (rate / fastest)^1/4,
+   * request, Candidate#decodeTokensPerSecond) has its queue term scaled by (rate / fastest)^1/3,
    * fastest being the highest measured rate among the eligible targets: an L40S decoding at a
-   * third of an H100's rate ranks as if its expected queue were 1.3x as long. The measured rate
+   * third of an H100's rate ranks as if its expected queue were 1.4x as long. The measured rate
    * falls as a batch grows, which the expected queue already counts, so the full ratio counts
    * load twice: measured in the simulator (docs/benchmarks.md, "Tuning hybrid"), exponents 1 and
-   * 1/2 trade a worse TTFT for the p99, 1/4 lowers p95 and p99 on every seed for a small TTFT
-   * cost, 1/8 does less. Unmeasured targets (TGI, SGLang without its decode figures, or before
+   * 1/2 trade a worse TTFT for the p99, 1/4 lowered p95 and p99 on every seed for a small TTFT
+   * cost, 1/8 does less; with the rate from inter-token latency, 1/3 with a running share of
+   * 0.15 does slightly better than 1/4 with 0.2. Unmeasured targets (TGI, SGLang without its decode figures, or before
    * a runtime's first window) count as fast as the fastest. A pipeline's link factor applies on
    * top (queueTerm).
    */
@@ -315,11 +318,11 @@ final class WeightedTerms {
   }
 
   /**
-   * A target's speed as {@code hybrid} weighs it: the fourth root of its measured decode rate,
+   * A target's speed as {@code hybrid} weighs it: the cube root of its measured decode rate,
    * computed the same way on both paths so that they agree to the bit.
    */
   static double speedRoot(double decodeTokensPerSecond) {
-    return Math.sqrt(Math.sqrt(decodeTokensPerSecond));
+    return Math.cbrt(decodeTokensPerSecond);
   }
 
   /** {@link #staticSum(Candidate)} of every column, read from the columns. */

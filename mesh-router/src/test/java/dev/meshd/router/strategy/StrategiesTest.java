@@ -177,7 +177,7 @@ class StrategiesTest {
   @Test
   void hybridWeighsEqualQueuesByMeasuredSpeedAndTheOthersDoNot() {
     // Same load; "slow" decodes at a quarter of "fast"'s rate: its queue term is scaled by
-    // (1/4)^(1/4), so it ranks as if its expected queue were longer.
+    // (1/4)^(1/3), so it ranks as if its expected queue were longer.
     Candidate fast = decoding(with(idle("fast"), 2, 10, 0.5), 80);
     Candidate slow = decoding(with(idle("slow"), 2, 10, 0.5), 20);
     HybridScorer hybrid = new HybridScorer(new SplittableRandom(1));
@@ -185,7 +185,7 @@ class StrategiesTest {
     assertThat(names(ranked)).containsExactly("fast", "slow");
     double fastQueue = term(ranked.get(0), "queue_depth");
     assertThat(term(ranked.get(1), "queue_depth"))
-        .isCloseTo(fastQueue * Math.pow(0.25, 0.25), within(1e-12));
+        .isCloseTo(fastQueue * Math.cbrt(0.25), within(1e-12));
     // Speed weighs the expected queue, it does not override it: an idle slow GPU still wins.
     assertThat(names(hybrid.rank(context, List.of(fast, decoding(with(idle("slow"), 0, 0, 0.5),
         20))))).startsWith("slow");

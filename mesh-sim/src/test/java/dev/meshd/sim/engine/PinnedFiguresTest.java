@@ -51,7 +51,7 @@ class PinnedFiguresTest {
       power_of_two completed=1551 rejected=0 p50=1858076us p99=15535702us mean=3052020us
       heuristic completed=1551 rejected=0 p50=2826960us p99=18454937us mean=4219104us
       fabric_aware completed=1551 rejected=0 p50=2726297us p99=16206790us mean=3755167us
-      hybrid completed=1551 rejected=0 p50=1623195us p99=14126415us mean=2672211us
+      hybrid completed=1551 rejected=0 p50=1656750us p99=12784238us mean=2572511us
       """;
 
   @TempDir
