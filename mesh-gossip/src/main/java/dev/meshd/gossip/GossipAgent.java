@@ -9,6 +9,7 @@ import dev.meshd.core.fleet.FleetView;
 import dev.meshd.core.fleet.MemberState;
 import dev.meshd.core.security.ClusterKey;
 import dev.meshd.gossip.internal.SwimStatusReader;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scalecube.cluster.Cluster;
@@ -60,6 +61,8 @@ public final class GossipAgent implements FleetView, AutoCloseable {
   private final FleetTable table;
   private final ScheduledExecutorService loop;
   private final RecordAuthenticator authenticator;
+  /** Record changes put into this agent's gossip metadata (each costs the fleet N-1 fetches). */
+  private final Counter publications;
   private final AtomicReference<CapabilityRecord> self;
   private final Object updateLock = new Object();
   private final AtomicBoolean started = new AtomicBoolean();
@@ -81,6 +84,10 @@ public final class GossipAgent implements FleetView, AutoCloseable {
             Thread.ofPlatform().name("meshd-fleet-" + b.record.nodeId()).daemon().factory());
     this.authenticator = new RecordAuthenticator(envelope, codec, b.meterRegistry);
     registerMetrics(b.meterRegistry);
+    this.publications = Counter.builder("meshd.gossip.record.publications")
+        .description("Changes of this agent's capability record put into its gossip metadata; "
+            + "every other member fetches each one")
+        .register(b.meterRegistry);
   }
 
   public static Builder builder() {
@@ -130,6 +137,7 @@ public final class GossipAgent implements FleetView, AutoCloseable {
     if (c == null) {
       return CompletableFuture.completedFuture(null);
     }
+    publications.increment();
     return c.updateMetadata(sealed(record)).toFuture();
   }
 

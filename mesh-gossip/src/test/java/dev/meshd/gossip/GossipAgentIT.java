@@ -59,7 +59,13 @@ class GossipAgentIT {
     CapabilityRecord old = b.agent().self();
     CapabilityRecord updated = old.withGpus(
         old.gpus().stream().map(g -> g.withUsage(40_000_000_000L, 0.5)).toList());
+    double publishedBefore = b.registry().get("meshd.gossip.record.publications").counter()
+        .count();
     b.agent().publish(updated);
+    // Counted once; an update that changes nothing publishes nothing and counts nothing.
+    b.agent().update(record -> record);
+    assertThat(b.registry().get("meshd.gossip.record.publications").counter().count())
+        .isEqualTo(publishedBefore + 1);
 
     await().atMost(PROPAGATION).untilAsserted(() -> {
       CapabilityRecord seen = a.agent().member("node-b").orElseThrow().record();
