@@ -2,7 +2,6 @@ package dev.meshd.core.config;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A host at which other members dial this agent and check its TLS certificate, so that the
@@ -13,8 +12,6 @@ import java.util.Set;
  */
 record DialledHost(String host, String where) {
 
-  private static final Set<String> WILDCARDS = Set.of("0.0.0.0", "::", "0:0:0:0:0:0:0:0");
-
   /**
    * The hosts this agent is dialled at: its {@code listen.grpc} host (unless it binds every
    * interface: peers then dial the address the agent advertises, not known here) and, for a
@@ -22,7 +19,7 @@ record DialledHost(String host, String where) {
    */
   static List<DialledHost> of(String nodeId, ListenConfig listen, List<RaftPeer> voters) {
     List<DialledHost> hosts = new ArrayList<>();
-    if (!WILDCARDS.contains(listen.grpc().host())) {
+    if (!ListenSection.WILDCARDS.contains(listen.grpc().host())) {
       hosts.add(new DialledHost(listen.grpc().host(),
           "the host of listen.grpc, where the other agents and mesh-cli dial this agent"));
     }

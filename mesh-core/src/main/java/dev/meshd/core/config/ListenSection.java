@@ -26,7 +26,7 @@ final class ListenSection {
           "fabric", 7072);
 
   /** Hosts that bind every interface, and so clash with any host on the same port. */
-  private static final Set<String> WILDCARDS = Set.of("0.0.0.0", "::", "0:0:0:0:0:0:0:0");
+  static final Set<String> WILDCARDS = Set.of("0.0.0.0", "::", "0:0:0:0:0:0:0:0");
 
   private ListenSection() {}
 
