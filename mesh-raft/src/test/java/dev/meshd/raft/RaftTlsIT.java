@@ -71,12 +71,7 @@ class RaftTlsIT {
       throws Exception {
     TestCertificateAuthority authority = TestCertificateAuthority.create("raft-ca");
     Path ca = authority.writeCertificate(dir.resolve("tls/ca.crt"));
-    cluster = new RaftTestCluster(3, dir.resolve("data"), RaftServerSettings.fastFailover(),
-        OPTIONS).withTls(id -> {
-          TestCertificateAuthority.Issued issued = authority.issue(dir.resolve("tls"), id);
-          return Optional.of(new TlsConfig(issued.cert(), issued.key(), ca));
-        }).startAll();
-    await().atMost(ELECTION).until(() -> cluster.leader().isPresent());
+    startMutualTlsVoters(authority, ca);
 
     Policy written = cluster.store(0).putPolicy(Documents.policy("over-tls"), OptionalLong.of(0))
         .get(30, TimeUnit.SECONDS);
@@ -114,12 +109,7 @@ class RaftTlsIT {
   void onlyTheHostsOfTheCurrentVotersMayConnectAsTheMembershipChanges() throws Exception {
     TestCertificateAuthority authority = TestCertificateAuthority.create("raft-ca");
     Path ca = authority.writeCertificate(dir.resolve("tls/ca.crt"));
-    cluster = new RaftTestCluster(3, dir.resolve("data"), RaftServerSettings.fastFailover(),
-        OPTIONS).withTls(id -> {
-          TestCertificateAuthority.Issued issued = authority.issue(dir.resolve("tls"), id);
-          return Optional.of(new TlsConfig(issued.cert(), issued.key(), ca));
-        }).startAll();
-    await().atMost(ELECTION).until(() -> cluster.leader().isPresent());
+    startMutualTlsVoters(authority, ca);
     // The newcomer's certificate names only its own host, as a real node's would.
     RaftPeer fourth = new RaftPeer("node4", new HostPort("127.0.0.4", FreePorts.loopback()));
     TestCertificateAuthority.Issued issued4 =
@@ -175,6 +165,19 @@ class RaftTlsIT {
     assertThat(refusal).hasRootCauseInstanceOf(CertificateException.class)
         .rootCause().hasMessageContaining("subject alternative names matching IP address "
             + "127.0.0.1");
+  }
+
+  /**
+   * Three voters over mTLS, each with a certificate from {@code authority} naming the loopback
+   * host, and waits for a leader.
+   */
+  private void startMutualTlsVoters(TestCertificateAuthority authority, Path ca) {
+    cluster = new RaftTestCluster(3, dir.resolve("data"), RaftServerSettings.fastFailover(),
+        OPTIONS).withTls(id -> {
+          TestCertificateAuthority.Issued issued = authority.issue(dir.resolve("tls"), id);
+          return Optional.of(new TlsConfig(issued.cert(), issued.key(), ca));
+        }).startAll();
+    await().atMost(ELECTION).until(() -> cluster.leader().isPresent());
   }
 
   /** TLS trusting the CA, without a client certificate: what a non-mTLS peer would send. */
