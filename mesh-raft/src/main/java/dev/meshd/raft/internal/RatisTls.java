@@ -80,13 +80,16 @@ public final class RatisTls {
     // Ratis sets a trust manager on every client context and fails on a missing one, so the
     // JDK's default trust store is named explicitly when there is no CA.
     TrustManager trustManager = config.caFile()
-        .map(ca -> TlsFiles.caTrustManagers(ca)[0])
-        .<TrustManager>map(ca -> voterHosts
-            .<TrustManager>map(hosts -> new VoterCertificateTrust(extended(ca), hosts))
-            .orElse(ca))
+        .map(ca -> caTrust(TlsFiles.caTrustManagers(ca)[0], voterHosts))
         .orElseGet(RatisTls::defaultTrustManager);
     // mTLS: the server requires client certificates, and clients present theirs.
     return new GrpcTlsConfig(keyManager, trustManager, config.caFile().isPresent());
+  }
+
+  /** The CA's trust, restricted to the voters' hosts for a voter's server. */
+  private static TrustManager caTrust(TrustManager ca, Optional<Supplier<Set<String>>> voters) {
+    return voters.<TrustManager>map(hosts -> new VoterCertificateTrust(extended(ca), hosts))
+        .orElse(ca);
   }
 
   private static X509ExtendedTrustManager extended(TrustManager trustManager) {
